@@ -1,0 +1,21 @@
+from django.core.management.base import BaseCommand
+
+from tenants.demo import DEMO_PASSWORD, demo_seed
+
+
+class Command(BaseCommand):
+    help = "Load the demo accounts, people, products and cases. Safe to run again."
+
+    def handle(self, *args, **options):
+        people = demo_seed()
+        self.stdout.write(
+            self.style.SUCCESS(f"Demo data ready. Every demo user's password is {DEMO_PASSWORD}:")
+        )
+        for user in people:
+            membership = getattr(user, "membership", None)
+            role = (
+                user.get_staff_role_display()
+                if user.staff_role
+                else (f"{membership.get_role_display()} of {membership.account.name}" if membership else "")
+            )
+            self.stdout.write(f"  {user.email:<28} {role}")

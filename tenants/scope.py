@@ -1,0 +1,76 @@
+"""The one door to tenant data: what a signed-in person may see and act on.
+
+Every view, API endpoint, export and task reaches accounts, organizations and cases through `scope_for(user)`.
+Anything outside the scope must answer 404, exactly like something that does not exist (domain.md §1).
+
+- Vendor staff (engineer, supervisor, admin) see everything.
+- A portal admin sees every case of its account within the organizations it acts for (an MSP admin limited
+  to two of three client organizations never sees the third).
+- A contact sees the cases it filed and those it is CC'd on, within the organizations it acts for.
+- A deactivated contact, or a signed-in person with no membership, sees nothing.
+"""
+
+from dataclasses import dataclass
+
+from django.db.models import Q, QuerySet
+
+from tenants.models import Account, Membership, Organization, User
+from tickets.models import Case
+
+
+@dataclass(frozen=True)
+class Scope:
+    user: User | None
+    is_vendor_staff: bool
+    membership: Membership | None
+
+    @property
+    def is_customer(self) -> bool:
+        return self.membership is not None
+
+    @property
+    def is_portal_admin(self) -> bool:
+        return self.membership is not None and self.membership.role == Membership.Role.ADMIN
+
+    def accounts(self) -> QuerySet[Account]:
+        if self.is_vendor_staff:
+            return Account.objects.all()
+        if self.membership is None:
+            return Account.objects.none()
+        return Account.objects.filter(pk=self.membership.account_id)
+
+    def organizations(self) -> QuerySet[Organization]:
+        """The organizations this person may see and file cases for."""
+        if self.is_vendor_staff:
+            return Organization.objects.all()
+        if self.membership is None:
+            return Organization.objects.none()
+        organizations = Organization.objects.filter(account_id=self.membership.account_id)
+        if not self.membership.all_organizations:
+            organizations = organizations.filter(memberships=self.membership)
+        return organizations
+
+    def cases(self) -> QuerySet[Case]:
+        if self.is_vendor_staff:
+            return Case.objects.all()
+        if self.membership is None:
+            return Case.objects.none()
+        cases = Case.objects.filter(account_id=self.membership.account_id)
+        if not self.membership.all_organizations:
+            cases = cases.filter(organization__in=self.organizations())
+        if not self.is_portal_admin:
+            cases = cases.filter(
+                Q(requester=self.user)
+                | Q(pk__in=Case.cc.through.objects.filter(user_id=self.user.pk).values("case_id"))
+            )
+        return cases
+
+
+def scope_for(user) -> Scope:
+    """The scope of whoever is signed in (an anonymous user gets an empty scope)."""
+    if user is None or not user.is_authenticated or not user.is_active:
+        return Scope(user=None, is_vendor_staff=False, membership=None)
+    if user.staff_role:
+        return Scope(user=user, is_vendor_staff=True, membership=None)
+    membership = Membership.objects.filter(user=user, is_active=True).first()
+    return Scope(user=user, is_vendor_staff=False, membership=membership)

@@ -1,0 +1,65 @@
+"""Reads about accounts and contracts."""
+
+import datetime
+from dataclasses import dataclass
+
+from django.utils import timezone
+
+from tenants.models import Contract, Membership, User
+from tenants.scope import scope_for
+
+
+@dataclass(frozen=True)
+class FilingEligibility:
+    can_file: bool
+    reason: str = ""
+    advice: str = ""
+    contract: Contract | None = None
+
+
+def contract_in_force(*, account_id: int, day: datetime.date | None = None) -> Contract | None:
+    """The account's contract valid on `day` (today by default), the highest tier if several overlap."""
+    day = day or timezone.localdate()
+    return (
+        Contract.objects.filter(account_id=account_id, start_date__lte=day, end_date__gte=day)
+        .select_related("tier")
+        .order_by("-tier__rank", "-end_date")
+        .first()
+    )
+
+
+def filing_eligibility(*, user: User) -> FilingEligibility:
+    """May this person file cases? If not, say why and where to go instead (domain.md §1)."""
+    scope = scope_for(user)
+    if scope.is_vendor_staff:
+        return FilingEligibility(can_file=False, reason="Vendor staff log cases on a customer's behalf.")
+    membership = Membership.objects.filter(user=user).select_related("account").first()
+    if membership is None:
+        return FilingEligibility(
+            can_file=False,
+            reason="Your sign-in is not linked to a customer account.",
+            advice="Ask your company's portal admin to invite you.",
+        )
+    if not membership.is_active:
+        return FilingEligibility(
+            can_file=False,
+            reason="Your access to this account has been deactivated.",
+            advice="Ask a portal admin of your company to reactivate you.",
+        )
+    contract = contract_in_force(account_id=membership.account_id)
+    if contract is None:
+        last = Contract.objects.filter(account_id=membership.account_id).order_by("-end_date").first()
+        ended = f" ended on {last.end_date:%B %-d, %Y}" if last else " is not in force"
+        return FilingEligibility(
+            can_file=False,
+            reason=f"Your company's support contract{ended}.",
+            advice="Contact sales to renew. The knowledge base and status page stay open to you.",
+        )
+    if not contract.tier.can_file_cases:
+        return FilingEligibility(
+            can_file=False,
+            reason=f"Your company is on the {contract.tier.name} tier, which does not include support cases.",
+            advice="Search the knowledge base or check the status page, or contact sales to upgrade.",
+            contract=contract,
+        )
+    return FilingEligibility(can_file=True, contract=contract)

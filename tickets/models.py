@@ -1,0 +1,135 @@
+"""Cases and their audit trail. Deadlines are stored instants, computed by sla/ and never by the clock."""
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+
+
+class Severity(models.IntegerChoices):
+    SEV1 = 1, "Severity 1 — production down"
+    SEV2 = 2, "Severity 2 — major loss of function"
+    SEV3 = 3, "Severity 3 — partial issue or question"
+
+
+class Status(models.TextChoices):
+    NEW = "new", "New"
+    OPEN = "open", "Open"
+    WAITING_ON_CUSTOMER = "waiting_on_customer", "Waiting on customer"
+    SOLUTION_PROPOSED = "solution_proposed", "Solution proposed"
+    CLOSED = "closed", "Closed"
+
+
+class Channel(models.TextChoices):
+    PORTAL = "portal", "Portal"
+    EMAIL = "email", "Email"
+    CHAT = "chat", "Chat"
+    PHONE = "phone", "Phone"
+
+
+class SlaState(models.TextChoices):
+    ON_TRACK = "on_track", "On track"
+    AT_RISK = "at_risk", "At risk"
+    BREACHED = "breached", "Breached"
+    MET = "met", "Met"
+    MISSED = "missed", "Missed"
+
+
+class CaseNumberSequence(models.Model):
+    """One row per year; filing locks it to hand out the next case number (safe under concurrent filing)."""
+
+    year = models.PositiveSmallIntegerField(primary_key=True)
+    last_value = models.PositiveIntegerField(default=0)
+
+    def __str__(self) -> str:
+        return f"{self.year}: {self.last_value}"
+
+
+class Case(models.Model):
+    number = models.CharField(max_length=20, unique=True)
+    # The account is copied from the organization so that tenant scoping is one indexed column.
+    account = models.ForeignKey("tenants.Account", on_delete=models.PROTECT, related_name="cases")
+    organization = models.ForeignKey("tenants.Organization", on_delete=models.PROTECT, related_name="cases")
+    contract = models.ForeignKey(
+        "tenants.Contract", on_delete=models.PROTECT, related_name="cases", null=True, blank=True
+    )
+    requester = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="requested_cases"
+    )
+    cc = models.ManyToManyField(settings.AUTH_USER_MODEL, blank=True, related_name="cc_cases")
+    assignee = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="assigned_cases",
+    )
+
+    category = models.CharField(max_length=80)
+    subject = models.CharField(max_length=200)
+    description = models.TextField()
+    channel = models.CharField(max_length=10, choices=Channel.choices, default=Channel.PORTAL)
+    status = models.CharField(max_length=24, choices=Status.choices, default=Status.NEW)
+    requested_severity = models.PositiveSmallIntegerField(choices=Severity.choices)
+    severity = models.PositiveSmallIntegerField(choices=Severity.choices, help_text="The validated severity.")
+
+    received_at = models.DateTimeField(default=timezone.now, help_text="The SLA clock is measured from here.")
+    first_response_due = models.DateTimeField(null=True, blank=True)
+    first_response_at_risk_at = models.DateTimeField(
+        null=True, blank=True, help_text="When three quarters of the response target's open time has gone."
+    )
+    first_responded_at = models.DateTimeField(null=True, blank=True)
+    closed_at = models.DateTimeField(null=True, blank=True)
+    close_reason = models.CharField(max_length=40, blank=True)
+
+    created_at = models.DateTimeField(default=timezone.now)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-received_at"]
+        indexes = [
+            models.Index(fields=["account", "-received_at"], name="case_account_recent"),
+            models.Index(fields=["organization", "-received_at"], name="case_org_recent"),
+            models.Index(fields=["requester", "-received_at"], name="case_requester_recent"),
+            models.Index(fields=["status", "first_response_due"], name="case_status_due"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.number} {self.subject}"
+
+    def sla_state(self, now=None) -> str:
+        """on_track / at_risk / breached while waiting for the first response; met / missed once it came."""
+        if self.first_response_due is None:
+            return ""
+        if self.first_responded_at is not None:
+            return SlaState.MET if self.first_responded_at <= self.first_response_due else SlaState.MISSED
+        now = now or timezone.now()
+        if self.closed_at is not None:
+            # Closed by the customer before anyone answered: judged at the moment it closed.
+            now = self.closed_at
+            return SlaState.MET if now <= self.first_response_due else SlaState.MISSED
+        if now >= self.first_response_due:
+            return SlaState.BREACHED
+        if self.first_response_at_risk_at is not None and now >= self.first_response_at_risk_at:
+            return SlaState.AT_RISK
+        return SlaState.ON_TRACK
+
+    def sla_state_display(self) -> str:
+        state = self.sla_state()
+        return SlaState(state).label if state else ""
+
+
+class CaseEvent(models.Model):
+    """The audit trail: one row for every change to a case, who made it and what it was."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="events")
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True)
+    kind = models.CharField(max_length=40)
+    data = models.JSONField(default=dict, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+        indexes = [models.Index(fields=["case", "created_at"], name="caseevent_case_time")]
+
+    def __str__(self) -> str:
+        return f"{self.case_id} {self.kind}"
