@@ -1,6 +1,7 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 
+from sla.services import sla_recompute_schedule
 from tenants.models import Account, Contract, Membership, Organization, Product, Tier, User, Version
 
 
@@ -63,6 +64,12 @@ class ContractAdmin(admin.ModelAdmin):
     search_fields = ["account__name"]
     filter_horizontal = ["products"]
     list_select_related = ["account", "tier"]
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        if change and "tier" in form.changed_data:
+            # Open cases of this contract are now measured against the new tier's targets.
+            sla_recompute_schedule(contract_ids=[obj.pk])
 
 
 class VersionInline(admin.TabularInline):

@@ -5,6 +5,7 @@ import datetime
 from django.db import transaction
 from django.utils import timezone
 
+from sla.services import sla_preset_load
 from tenants.catalogue import tiers_install_defaults
 from tenants.models import (
     Account,
@@ -115,6 +116,8 @@ def demo_seed(*, today: datetime.date | None = None) -> list[User]:
     """Create (or complete) the demo accounts, people and products. Returns the demo users."""
     today = today or timezone.localdate()
     tiers_install_defaults(Tier=Tier)
+    for preset in ["default", "enterprise"]:
+        sla_preset_load(name=preset)
     people = []
     for email, first, last, role, time_zone in STAFF:
         is_admin = role == StaffRole.ADMIN
