@@ -261,3 +261,12 @@ LOGGING = {
 
 # Absolute links in emails (invitations, case notifications) start with this.
 SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+
+# Case attachments: logs, support packages, screenshots. Stored under generated names, served only through
+# a view that checks who may see the case.
+ATTACHMENT_MAX_BYTES = env_int("ATTACHMENT_MAX_MB", 25) * 1024 * 1024
+ATTACHMENT_EXTENSIONS = env_list(
+    "ATTACHMENT_EXTENSIONS",
+    "log,txt,json,xml,csv,har,pcap,pcapng,evtx,zip,gz,tgz,tar,7z,png,jpg,jpeg,gif,webp,pdf,docx,xlsx,md,yaml,yml",
+)
+DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024  # form fields; files stream to disk past 2.5 MB

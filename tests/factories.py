@@ -74,3 +74,6 @@ class CaseFactory(factory.django.DjangoModelFactory):
     description = "Something is wrong."
     requested_severity = 3
     severity = 3
+    best_time_from = datetime.time(9, 0)
+    best_time_to = datetime.time(17, 0)
+    contact_time_zone = "America/Denver"

@@ -1,5 +1,7 @@
 """Cases and their audit trail. Deadlines are stored instants, computed by sla/ and never by the clock."""
 
+import uuid
+
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
@@ -32,6 +34,26 @@ class SlaState(models.TextChoices):
     BREACHED = "breached", "Breached"
     MET = "met", "Met"
     MISSED = "missed", "Missed"
+
+
+class ResponseKind(models.TextChoices):
+    """The kinds of public reply support sends (policy 003, "what you can expect")."""
+
+    ANSWER = "answer", "Answer"
+    KB_LINK = "kb_link", "Knowledge-base article"
+    DESIGN = "design", "Explanation of design"
+    PATCH = "patch", "Patch or upgrade"
+    KNOWN_ISSUE = "known_issue", "Known issue (fix planned or workaround)"
+    REQUEST_INFO = "request_info", "Request for information"
+    SESSION = "session", "Request for a session"
+    OPTIONS = "options", "Several resolution options"
+
+
+class CloseReason(models.TextChoices):
+    CONFIRMED = "confirmed", "Solution confirmed by the customer"
+    CUSTOMER = "customer_closed", "Closed by the customer"
+    UNCONFIRMED = "unconfirmed", "Proposed solution not confirmed in time"
+    NO_RESPONSE = "no_response", "No reply to a request for information"
 
 
 class CaseNumberSequence(models.Model):
@@ -72,6 +94,32 @@ class Case(models.Model):
     requested_severity = models.PositiveSmallIntegerField(choices=Severity.choices)
     severity = models.PositiveSmallIntegerField(choices=Severity.choices, help_text="The validated severity.")
 
+    # What the contact told us (domain.md §7).
+    best_time_from = models.TimeField(
+        help_text="Start of the best time to contact, local to contact_time_zone."
+    )
+    best_time_to = models.TimeField()
+    contact_time_zone = models.CharField(max_length=64)
+    product = models.ForeignKey("tenants.Product", on_delete=models.PROTECT, null=True, blank=True)
+    version = models.ForeignKey("tenants.Version", on_delete=models.PROTECT, null=True, blank=True)
+    version_past_end_of_support = models.BooleanField(default=False)
+    device_id = models.CharField("impacted device ID", max_length=120, blank=True)
+    operating_system = models.CharField(max_length=120, blank=True)
+    os_version = models.CharField("OS version", max_length=60, blank=True)
+    contact_phone = models.CharField(max_length=40, blank=True)
+    troubleshooting = models.TextField("troubleshooting done so far", blank=True)
+    continues = models.ForeignKey(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="follow_ups",
+        help_text="The closed case this one continues.",
+    )
+    split_from = models.ForeignKey(
+        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="split_cases"
+    )
+
     received_at = models.DateTimeField(default=timezone.now, help_text="The SLA clock is measured from here.")
     first_response_due = models.DateTimeField(null=True, blank=True)
     first_response_at_risk_at = models.DateTimeField(
@@ -79,7 +127,12 @@ class Case(models.Model):
     )
     first_responded_at = models.DateTimeField(null=True, blank=True)
     closed_at = models.DateTimeField(null=True, blank=True)
-    close_reason = models.CharField(max_length=40, blank=True)
+    close_reason = models.CharField(max_length=40, choices=CloseReason.choices, blank=True)
+    # While the case waits on the customer: since when, and when it closes by itself (domain.md §6).
+    waiting_since = models.DateTimeField(null=True, blank=True)
+    auto_close_at = models.DateTimeField(null=True, blank=True)
+    escalated_at = models.DateTimeField(null=True, blank=True, help_text="Set while an escalation is open.")
+    escalation_reason = models.TextField(blank=True)
 
     created_at = models.DateTimeField(default=timezone.now)
     updated_at = models.DateTimeField(auto_now=True)
@@ -91,6 +144,11 @@ class Case(models.Model):
             models.Index(fields=["organization", "-received_at"], name="case_org_recent"),
             models.Index(fields=["requester", "-received_at"], name="case_requester_recent"),
             models.Index(fields=["status", "first_response_due"], name="case_status_due"),
+            models.Index(
+                fields=["auto_close_at"],
+                name="case_auto_close",
+                condition=models.Q(auto_close_at__isnull=False),
+            ),
         ]
 
     def __str__(self) -> str:
@@ -133,3 +191,50 @@ class CaseEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.case_id} {self.kind}"
+
+
+class Reply(models.Model):
+    """One message on a case: public (the customer sees it) or an internal note (staff only)."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="replies")
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    body = models.TextField()
+    is_internal = models.BooleanField(default=False)
+    kind = models.CharField(
+        max_length=20, choices=ResponseKind.choices, blank=True, help_text="Staff replies only."
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+        indexes = [models.Index(fields=["case", "created_at"], name="reply_case_time")]
+        verbose_name_plural = "replies"
+
+    def __str__(self) -> str:
+        return f"{self.case_id} reply {self.pk}"
+
+
+def attachment_path(instance, filename):
+    # A generated name: what the customer called the file never reaches the file system.
+    return f"attachments/{timezone.now():%Y/%m}/{uuid.uuid4().hex}"
+
+
+class Attachment(models.Model):
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="attachments")
+    reply = models.ForeignKey(
+        Reply, on_delete=models.CASCADE, null=True, blank=True, related_name="attachments"
+    )
+    file = models.FileField(upload_to=attachment_path, max_length=200)
+    name = models.CharField(
+        max_length=255, help_text="The file's name as uploaded, shown and used on download."
+    )
+    size = models.PositiveBigIntegerField()
+    content_type = models.CharField(max_length=120, blank=True)
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+
+    def __str__(self) -> str:
+        return self.name

@@ -1,16 +1,57 @@
-"""Writes about cases. Each one checks, then does, then leaves an audit event."""
+"""Writes about cases. Each one checks, then does, then leaves an audit event; email goes after commit."""
 
 import datetime
+import mimetypes
+import zoneinfo
+from pathlib import PurePath
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from sla.services import case_deadlines_apply
-from tenants.models import Organization, User
+from sla.services import AutoCloseKind, auto_close_at, case_deadlines_apply
+from tenants.models import Membership, Organization, Product, User, Version
 from tenants.scope import scope_for
 from tenants.selectors import filing_eligibility
-from tickets.models import Case, CaseEvent, CaseNumberSequence, Channel, Severity, Status
+from tickets.models import (
+    Attachment,
+    Case,
+    CaseEvent,
+    CaseNumberSequence,
+    Channel,
+    CloseReason,
+    Reply,
+    ResponseKind,
+    Severity,
+    Status,
+)
+
+# The case life cycle (domain.md §5): every allowed move, and nothing else.
+TRANSITIONS = {
+    Status.NEW: {Status.OPEN, Status.WAITING_ON_CUSTOMER, Status.SOLUTION_PROPOSED, Status.CLOSED},
+    Status.OPEN: {Status.WAITING_ON_CUSTOMER, Status.SOLUTION_PROPOSED, Status.CLOSED},
+    Status.WAITING_ON_CUSTOMER: {Status.OPEN, Status.SOLUTION_PROPOSED, Status.CLOSED},
+    Status.SOLUTION_PROPOSED: {Status.OPEN, Status.WAITING_ON_CUSTOMER, Status.CLOSED},
+    Status.CLOSED: set(),
+}
+WAITING_KIND = {
+    Status.WAITING_ON_CUSTOMER: AutoCloseKind.NO_RESPONSE,
+    Status.SOLUTION_PROPOSED: AutoCloseKind.UNCONFIRMED,
+}
+
+
+def _iso(value: datetime.datetime | None) -> str | None:
+    return value.isoformat() if value else None
+
+
+def _event(case: Case, actor: User | None, kind: str, notify: bool = False, **data) -> CaseEvent:
+    event = CaseEvent.objects.create(case=case, actor=actor, kind=kind, data=data)
+    if notify:
+        from tickets.tasks import notify_contacts
+
+        transaction.on_commit(lambda: notify_contacts.delay(event_id=event.pk))
+    return event
 
 
 def case_number_next(*, year: int) -> str:
@@ -23,6 +64,109 @@ def case_number_next(*, year: int) -> str:
     return f"SD-{year}-{sequence.last_value:05d}"
 
 
+def case_for_update(*, actor: User, case_id: int) -> Case:
+    """Lock a case the actor may see. Raises Case.DoesNotExist (a 404) for anything outside the scope."""
+    return scope_for(actor).cases().select_for_update(of=("self",)).select_related("contract").get(pk=case_id)
+
+
+def case_transition(
+    *, case: Case, to: str, actor: User | None, reason: str = "", now=None, notify: bool = True
+) -> None:
+    """Move a case along its life cycle (domain.md §5). Expects the case row locked (case_for_update).
+
+    Refuses a move the table does not allow. Keeps the waiting clock: entering waiting_on_customer or
+    solution_proposed sets when the case closes by itself; leaving clears it. Saves, audits, emails.
+    """
+    if to not in TRANSITIONS[case.status]:
+        now_label, to_label = case.get_status_display().lower(), Status(to).label.lower()
+        raise ValidationError({"status": f"A case that is {now_label} cannot become {to_label}."})
+    now = now or timezone.now()
+    before = case.status
+    case.status = to
+    if to in WAITING_KIND:
+        case.waiting_since = now
+        case.auto_close_at = _auto_close_for(case, to, now)
+    else:
+        case.waiting_since = case.auto_close_at = None
+    if to == Status.CLOSED:
+        case.closed_at, case.close_reason, case.escalated_at = now, reason, None
+    case.save(
+        update_fields=[
+            "status",
+            "waiting_since",
+            "auto_close_at",
+            "closed_at",
+            "close_reason",
+            "escalated_at",
+            "updated_at",
+        ]
+    )
+    _event(case, actor, "status_changed", notify=notify, **{"from": before, "to": to, "reason": reason})
+
+
+def _auto_close_for(case: Case, status: str, since: datetime.datetime) -> datetime.datetime | None:
+    if case.contract_id is None:
+        return None
+    return auto_close_at(tier=case.contract.tier, kind=WAITING_KIND[status], waiting_since=since)
+
+
+def attachment_check(*, uploaded) -> None:
+    """Refuse a file that is too big or of a kind we do not take, naming it."""
+    limit_mb = settings.ATTACHMENT_MAX_BYTES // (1024 * 1024)
+    if uploaded.size > settings.ATTACHMENT_MAX_BYTES:
+        raise ValidationError({"attachments": f"{uploaded.name} is larger than the {limit_mb} MB limit."})
+    if uploaded.size == 0:
+        raise ValidationError({"attachments": f"{uploaded.name} is empty."})
+    extension = PurePath(uploaded.name).suffix.lower().lstrip(".")
+    if extension not in settings.ATTACHMENT_EXTENSIONS:
+        allowed = ", ".join(settings.ATTACHMENT_EXTENSIONS)
+        raise ValidationError(
+            {"attachments": f"{uploaded.name}: we do not accept .{extension or '?'} files ({allowed})."}
+        )
+
+
+def _attach(case: Case, reply: Reply | None, uploader: User, files) -> list[Attachment]:
+    made = []
+    for uploaded in files:
+        attachment_check(uploaded=uploaded)
+        name = PurePath(uploaded.name).name[:255]
+        attachment = Attachment(
+            case=case,
+            reply=reply,
+            name=name,
+            size=uploaded.size,
+            content_type=mimetypes.guess_type(name)[0] or "application/octet-stream",
+            uploaded_by=uploader,
+        )
+        attachment.file.save(name, uploaded, save=False)
+        attachment.save()
+        made.append(attachment)
+    return made
+
+
+def _cc_members(*, account_id: int, users) -> list[User]:
+    users = list(users)
+    members = set(
+        Membership.objects.filter(account_id=account_id, user__in=users, is_active=True).values_list(
+            "user_id", flat=True
+        )
+    )
+    if any(user.pk not in members for user in users):
+        raise ValidationError({"cc": "CC contacts must be active contacts of the same account."})
+    return users
+
+
+def contact_window_check(*, best_time_from, best_time_to, contact_time_zone) -> None:
+    if best_time_from is None or best_time_to is None:
+        raise ValidationError({"best_time_to_contact": "Give the window in which we should call you."})
+    if best_time_from == best_time_to:
+        raise ValidationError({"best_time_to_contact": "The window must not start and end at the same time."})
+    try:
+        zoneinfo.ZoneInfo(contact_time_zone)
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+        raise ValidationError({"contact_time_zone": f"Unknown time zone {contact_time_zone!r}."}) from None
+
+
 @transaction.atomic
 def ticket_create(
     *,
@@ -32,22 +176,55 @@ def ticket_create(
     subject: str,
     description: str,
     requested_severity: int,
+    best_time_from: datetime.time | None = None,
+    best_time_to: datetime.time | None = None,
+    contact_time_zone: str = "",
+    product: Product | None = None,
+    version: Version | None = None,
+    device_id: str = "",
+    operating_system: str = "",
+    os_version: str = "",
+    contact_phone: str = "",
+    troubleshooting: str = "",
+    continues: Case | None = None,
+    cc: list[User] = (),
+    attachments=(),
     channel: str = Channel.PORTAL,
     received_at: datetime.datetime | None = None,
 ) -> Case:
-    """File a case for `organization` on behalf of `requester` (a contact who may act for it).
+    """File a case for `organization` on behalf of `requester`, a contact who may act for it.
 
-    Steps: check eligibility (domain.md §1) and the organization's scope (404-equivalent error otherwise),
-    number the case, set its first-response deadline from the contract's tier and the severity, audit.
-    A case received by email gets severity 3 whatever it asks for (domain.md §3).
+    Checks: eligibility (domain.md §1), the organization in the requester's scope, the severity, the
+    contact window, product and version covered by the contract, CCs of the same account, the continued
+    case visible to the requester, every attachment. Nothing is created unless all pass.
+    Then: number, first-response deadline from the tier and severity (email forces severity 3), audit.
     """
     eligibility = filing_eligibility(user=requester)
     if not eligibility.can_file:
-        raise ValidationError(eligibility.reason)
-    if not scope_for(requester).organizations().filter(pk=organization.pk).exists():
+        raise ValidationError(f"{eligibility.reason} {eligibility.advice}".strip())
+    scope = scope_for(requester)
+    if not scope.organizations().filter(pk=organization.pk).exists():
         raise ValidationError({"organization": "Choose one of the organizations you act for."})
     if requested_severity not in Severity.values:
         raise ValidationError({"requested_severity": "Severity must be 1, 2 or 3."})
+    for field, value in [("category", category), ("subject", subject), ("description", description)]:
+        if not value or not value.strip():
+            raise ValidationError({field: "This field is required."})
+    contact_window_check(
+        best_time_from=best_time_from, best_time_to=best_time_to, contact_time_zone=contact_time_zone
+    )
+    if version is not None and product is None:
+        product = version.product
+    if version is not None and version.product_id != product.pk:
+        raise ValidationError({"version": f"{version} is not a version of {product}."})
+    if product is not None and not eligibility.contract.products.filter(pk=product.pk).exists():
+        raise ValidationError({"product": f"{product} is not covered by your contract."})
+    if continues is not None and not scope.cases().filter(pk=continues.pk).exists():
+        raise ValidationError({"continues": "Choose one of your own cases."})
+    cc = _cc_members(account_id=organization.account_id, users=cc)
+    for uploaded in attachments:
+        attachment_check(uploaded=uploaded)
+
     received_at = received_at or timezone.now()
     case = Case(
         number=case_number_next(year=received_at.year),
@@ -55,9 +232,21 @@ def ticket_create(
         organization=organization,
         contract=eligibility.contract,
         requester=requester,
-        category=category,
-        subject=subject,
+        category=category.strip(),
+        subject=subject.strip(),
         description=description,
+        best_time_from=best_time_from,
+        best_time_to=best_time_to,
+        contact_time_zone=contact_time_zone,
+        product=product,
+        version=version,
+        version_past_end_of_support=bool(version and not version.is_supported_on(received_at.date())),
+        device_id=device_id,
+        operating_system=operating_system,
+        os_version=os_version,
+        contact_phone=contact_phone,
+        troubleshooting=troubleshooting,
+        continues=continues,
         channel=channel,
         status=Status.NEW,
         requested_severity=requested_severity,
@@ -66,18 +255,175 @@ def ticket_create(
     )
     case_deadlines_apply(case=case)
     case.save()
-    CaseEvent.objects.create(
-        case=case,
-        actor=requester,
-        kind="created",
-        data={
-            "channel": channel,
-            "requested_severity": requested_severity,
-            "severity": case.severity,
-            "first_response_due": case.first_response_due.isoformat() if case.first_response_due else None,
-        },
+    case.cc.set(cc)
+    _attach(case, None, requester, attachments)
+    _event(
+        case,
+        requester,
+        "created",
+        channel=channel,
+        requested_severity=requested_severity,
+        severity=case.severity,
+        first_response_due=_iso(case.first_response_due),
     )
     return case
+
+
+@transaction.atomic
+def ticket_reply(
+    *,
+    case: Case,
+    author: User,
+    body: str,
+    internal: bool = False,
+    kind: str = "",
+    propose_solution: bool = False,
+    attachments=(),
+    now: datetime.datetime | None = None,
+) -> Reply:
+    """Add a message to a case.
+
+    Staff: an internal note changes nothing else. A public reply is a response of `kind`; the first one stops
+    the first-response clock; a request for information moves the case to waiting_on_customer, a proposed
+    solution to solution_proposed, anything else to open.
+    Customer: a reply to a case waiting on them reopens it; on a proposed solution it restarts the wait.
+    """
+    now = now or timezone.now()
+    case = case_for_update(actor=author, case_id=case.pk)
+    staff = scope_for(author).is_vendor_staff
+    if case.status == Status.CLOSED:
+        raise ValidationError("This case is closed. Start a follow-up case instead.")
+    if not body or not body.strip():
+        raise ValidationError({"body": "Write a message."})
+    if internal and not staff:
+        raise ValidationError({"internal": "Only support staff write internal notes."})
+    if staff and not internal and kind not in ResponseKind.values:
+        raise ValidationError({"kind": "Choose what kind of response this is."})
+    for uploaded in attachments:
+        attachment_check(uploaded=uploaded)
+
+    reply = Reply.objects.create(
+        case=case, author=author, body=body, is_internal=internal, kind=kind if staff else "", created_at=now
+    )
+    _attach(case, reply, author, attachments)
+    _event(
+        case,
+        author,
+        "internal_note" if internal else "replied",
+        notify=staff and not internal,
+        reply_id=reply.pk,
+        kind=reply.kind,
+    )
+    if internal:
+        return reply
+
+    if staff:
+        if case.first_responded_at is None:
+            case.first_responded_at = now
+            case.save(update_fields=["first_responded_at", "updated_at"])
+            _event(
+                case,
+                author,
+                "first_response",
+                sla_state=case.sla_state(now=now),
+                due=_iso(case.first_response_due),
+            )
+        if propose_solution:
+            target = Status.SOLUTION_PROPOSED
+        elif kind == ResponseKind.REQUEST_INFO:
+            target = Status.WAITING_ON_CUSTOMER
+        else:
+            target = Status.OPEN
+        if target != case.status or target in WAITING_KIND:
+            # The reply's own email tells the new status: no second email.
+            case_transition(case=case, to=target, actor=author, now=now, notify=False)
+    elif case.status == Status.WAITING_ON_CUSTOMER:
+        case_transition(case=case, to=Status.OPEN, actor=author, now=now)
+    elif case.status == Status.SOLUTION_PROPOSED:
+        # Any customer reply resets the wait (domain.md §6).
+        case.waiting_since, case.auto_close_at = now, _auto_close_for(case, case.status, now)
+        case.save(update_fields=["waiting_since", "auto_close_at", "updated_at"])
+    return reply
+
+
+def _customer_action(case: Case, actor: User) -> Case:
+    case = case_for_update(actor=actor, case_id=case.pk)
+    if scope_for(actor).is_vendor_staff:
+        raise ValidationError("This is the customer's decision.")
+    return case
+
+
+@transaction.atomic
+def ticket_confirm(*, case: Case, actor: User) -> Case:
+    """The customer confirms the proposed solution: the case closes."""
+    case = _customer_action(case, actor)
+    if case.status != Status.SOLUTION_PROPOSED:
+        raise ValidationError({"status": "There is no proposed solution to confirm."})
+    case_transition(case=case, to=Status.CLOSED, actor=actor, reason=CloseReason.CONFIRMED)
+    return case
+
+
+@transaction.atomic
+def ticket_not_fixed(*, case: Case, actor: User, body: str = "") -> Case:
+    """The customer says the proposed solution did not fix it: the case opens again."""
+    case = _customer_action(case, actor)
+    if case.status != Status.SOLUTION_PROPOSED:
+        raise ValidationError({"status": "There is no proposed solution to turn down."})
+    if body.strip():
+        Reply.objects.create(case=case, author=actor, body=body)
+    case_transition(case=case, to=Status.OPEN, actor=actor, reason="not_fixed")
+    return case
+
+
+@transaction.atomic
+def ticket_close(*, case: Case, actor: User) -> Case:
+    """The customer closes the case, whatever its state (a closed case is final)."""
+    case = _customer_action(case, actor)
+    case_transition(case=case, to=Status.CLOSED, actor=actor, reason=CloseReason.CUSTOMER)
+    return case
+
+
+@transaction.atomic
+def ticket_escalate(*, case: Case, actor: User, reason: str) -> Case:
+    """Ask for an escalation: the case is flagged for the escalation queue and supervisors are told."""
+    case = case_for_update(actor=actor, case_id=case.pk)
+    if case.status == Status.CLOSED:
+        raise ValidationError({"status": "A closed case cannot be escalated."})
+    if not reason.strip():
+        raise ValidationError({"reason": "Tell us why this case needs escalating."})
+    if case.escalated_at is not None:
+        raise ValidationError({"status": "This case is already escalated."})
+    case.escalated_at, case.escalation_reason = timezone.now(), reason.strip()
+    case.save(update_fields=["escalated_at", "escalation_reason", "updated_at"])
+    event = _event(case, actor, "escalated", reason=reason.strip())
+    from tickets.tasks import notify_supervisors
+
+    transaction.on_commit(lambda: notify_supervisors.delay(event_id=event.pk))
+    return case
+
+
+@transaction.atomic
+def ticket_cc_set(*, case: Case, actor: User, users: list[User]) -> Case:
+    """Replace the case's CC list with `users`, contacts of the case's account."""
+    case = case_for_update(actor=actor, case_id=case.pk)
+    users = _cc_members(account_id=case.account_id, users=users)
+    before = sorted(case.cc.values_list("email", flat=True))
+    case.cc.set(users)
+    _event(case, actor, "cc_changed", **{"from": before, "to": sorted(user.email for user in users)})
+    return case
+
+
+@transaction.atomic
+def ticket_attach(*, case: Case, actor: User, files) -> list[Attachment]:
+    """Add files to a case outside a reply."""
+    case = case_for_update(actor=actor, case_id=case.pk)
+    if case.status == Status.CLOSED:
+        raise ValidationError("This case is closed. Start a follow-up case instead.")
+    for uploaded in files:
+        attachment_check(uploaded=uploaded)
+    made = _attach(case, None, actor, files)
+    _event(case, actor, "attached", names=[attachment.name for attachment in made])
+    return made
 
 
 @transaction.atomic
@@ -90,7 +436,7 @@ def ticket_validate_severity(*, case: Case, actor: User, severity: int, reason: 
         raise ValidationError({"severity": "Severity must be 1, 2 or 3."})
     if not reason.strip():
         raise ValidationError({"reason": "Say why the severity changes."})
-    case = Case.objects.select_for_update(of=("self",)).select_related("contract").get(pk=case.pk)
+    case = case_for_update(actor=actor, case_id=case.pk)
     if case.status == Status.CLOSED:
         raise ValidationError("A closed case cannot change.")
     before = case.severity
@@ -98,15 +444,15 @@ def ticket_validate_severity(*, case: Case, actor: User, severity: int, reason: 
     if case.first_responded_at is None:
         case_deadlines_apply(case=case)
     case.save(update_fields=["severity", "first_response_due", "first_response_at_risk_at", "updated_at"])
-    CaseEvent.objects.create(
-        case=case,
-        actor=actor,
-        kind="severity_validated",
-        data={
+    _event(
+        case,
+        actor,
+        "severity_validated",
+        **{
             "from": before,
             "to": severity,
             "reason": reason.strip(),
-            "first_response_due": case.first_response_due.isoformat() if case.first_response_due else None,
+            "first_response_due": _iso(case.first_response_due),
         },
     )
     return case

@@ -27,6 +27,9 @@ def file_case(email, organization, severity, received_at=WEDNESDAY_3PM):
         description="…",
         requested_severity=severity,
         received_at=received_at,
+        best_time_from=datetime.time(9, 0),
+        best_time_to=datetime.time(17, 0),
+        contact_time_zone="America/Denver",
     )
 
 

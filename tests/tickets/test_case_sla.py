@@ -24,6 +24,9 @@ def file_case(user, organization_name, severity, received_at, channel=Channel.PO
         requested_severity=severity,
         channel=channel,
         received_at=received_at,
+        best_time_from=datetime.time(9, 0),
+        best_time_to=datetime.time(17, 0),
+        contact_time_zone="America/Denver",
     )
 
 
