@@ -1,5 +1,6 @@
 """One exception handler for the whole API: domain errors become a 4xx naming the field that is wrong."""
 
+from django.core.exceptions import ObjectDoesNotExist
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404
@@ -13,7 +14,8 @@ def exception_handler(exc, context):
             exc = exceptions.ValidationError(exc.message_dict)
         else:
             exc = exceptions.ValidationError({"non_field_errors": exc.messages})
-    elif isinstance(exc, Http404):
+    elif isinstance(exc, (Http404, ObjectDoesNotExist)):
+        # Out of scope and missing look the same (domain.md §1).
         exc = exceptions.NotFound()
     elif isinstance(exc, DjangoPermissionDenied):
         exc = exceptions.PermissionDenied()

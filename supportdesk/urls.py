@@ -9,6 +9,7 @@ urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
     path("accounts/", include("allauth.urls")),
     path("admin/", admin.site.urls),
+    path("", include("tenants.urls")),
     path("", include("tickets.urls")),
     path("api/v1/", include("sla.api_urls")),
     path("api/v1/", include("tickets.api_urls")),

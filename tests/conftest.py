@@ -94,3 +94,16 @@ def wait_until(condition, *, timeout=30.0, interval=0.2):
         if result or time.monotonic() > deadline:
             return result
         time.sleep(interval)
+
+
+@pytest.fixture
+def committed(django_capture_on_commit_callbacks):
+    """`with committed():` runs what the block enqueues on commit, Celery tasks in-process, when it ends.
+
+    For unit tests of what a change sends; background-work tests use real worker processes instead.
+    """
+    from supportdesk.celery import app
+
+    app.conf.task_always_eager = True
+    yield lambda: django_capture_on_commit_callbacks(execute=True)
+    app.conf.task_always_eager = False

@@ -312,7 +312,7 @@ def ticket_reply(
         "internal_note" if internal else "replied",
         notify=staff and not internal,
         reply_id=reply.pk,
-        kind=reply.kind,
+        response_kind=reply.kind,
     )
     if internal:
         return reply

@@ -1,11 +1,67 @@
-from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
-from django.http import Http404
-from django.shortcuts import redirect, render
+"""Portal and queue pages. Thin: read through a selector, write through a service, render."""
 
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.http import FileResponse, Http404
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from sla.services import first_response_deadline, policy_for
 from tenants.scope import scope_for
 from tenants.selectors import filing_eligibility
-from tickets.selectors import case_list_for_portal, case_queue
+from tickets.forms import (
+    SEVERITY_HELP,
+    CaseForm,
+    CcForm,
+    EscalateForm,
+    NotFixedForm,
+    ReplyForm,
+    colleagues_of,
+)
+from tickets.models import Attachment, Case, ResponseKind, Severity, Status
+from tickets.selectors import (
+    CaseFilters,
+    case_attachment,
+    case_conversation,
+    case_detail,
+    case_list_for_portal,
+    case_queue,
+)
+from tickets.services import (
+    ticket_cc_set,
+    ticket_close,
+    ticket_confirm,
+    ticket_create,
+    ticket_escalate,
+    ticket_not_fixed,
+    ticket_reply,
+)
+
+PAGE_SIZE = 25
+
+
+def _add_service_errors(form, error: ValidationError) -> None:
+    """Show a service's refusal on the form field it names (or at the top), keeping what was typed."""
+    aliases = {"best_time_to_contact": "best_time_from"}
+    if hasattr(error, "error_dict"):
+        for field, messages_ in error.message_dict.items():
+            field = aliases.get(field, field)
+            for message in messages_:
+                form.add_error(field if field in form.fields else None, message)
+    else:
+        for message in error.messages:
+            form.add_error(None, message)
+
+
+def _int_or_none(value):
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return None
 
 
 @login_required
@@ -13,16 +69,274 @@ def portal(request):
     scope = scope_for(request.user)
     if scope.is_vendor_staff:
         return redirect("queue")
-    page = Paginator(case_list_for_portal(scope=scope), 25).get_page(request.GET.get("page"))
+    filters = CaseFilters(
+        status=request.GET.get("status", "")
+        if request.GET.get("status") in {*Status.values, "active"}
+        else "",
+        organization_id=_int_or_none(request.GET.get("organization")),
+        severity=_int_or_none(request.GET.get("severity")),
+        search=request.GET.get("q", "")[:100],
+    )
+    page = Paginator(case_list_for_portal(scope=scope, filters=filters), PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
+    query = request.GET.copy()
+    query.pop("page", None)
+    organizations = list(scope.organizations())
     return render(
         request,
         "tickets/portal.html",
         {
             "eligibility": filing_eligibility(user=request.user),
-            "organizations": scope.organizations(),
+            "organizations": organizations,
             "page": page,
+            "filters": filters,
+            "statuses": Status.choices,
+            "severities": Severity.choices,
+            "query": query.urlencode(),
+            "now": timezone.now(),
         },
     )
+
+
+def _response_promise(*, contract, severity: int):
+    """When we would answer a case filed now at this severity (the same SLA code as the case itself)."""
+    if contract is None:
+        return None
+    policy = policy_for(tier=contract.tier, severity=severity)
+    if policy is None:
+        return None
+    return first_response_deadline(policy=policy, received_at=timezone.now()).due
+
+
+@login_required
+def case_new(request):
+    scope = scope_for(request.user)
+    eligibility = filing_eligibility(user=request.user)
+    if not eligibility.can_file:
+        return render(request, "tickets/cannot_file.html", {"eligibility": eligibility}, status=403)
+    form_kwargs = {
+        "organizations": scope.organizations(),
+        "contract": eligibility.contract,
+        "colleagues": colleagues_of(account_id=scope.membership.account_id).exclude(pk=request.user.pk),
+        "time_zone": request.user.time_zone,
+    }
+    if request.method == "POST":
+        form = CaseForm(request.POST, request.FILES, **form_kwargs)
+        if form.is_valid():
+            data = form.cleaned_data
+            continues = None
+            if data["continues"]:
+                continues = scope.cases().filter(number=data["continues"].strip()).first()
+                if continues is None:
+                    form.add_error("continues", "No case of yours has that number.")
+            if form.is_valid():
+                try:
+                    case = ticket_create(
+                        requester=request.user,
+                        organization=data["organization"],
+                        category=dict(form.fields["category"].choices)[data["category"]],
+                        subject=data["subject"],
+                        description=data["description"],
+                        requested_severity=data["requested_severity"],
+                        best_time_from=data["best_time_from"],
+                        best_time_to=data["best_time_to"],
+                        contact_time_zone=data["contact_time_zone"],
+                        product=data["product"],
+                        version=data["version"],
+                        device_id=data["device_id"],
+                        operating_system=data["operating_system"],
+                        os_version=data["os_version"],
+                        contact_phone=data["contact_phone"],
+                        troubleshooting=data["troubleshooting"],
+                        continues=continues,
+                        cc=list(data["cc"]),
+                        attachments=data["attachments"],
+                    )
+                except ValidationError as error:
+                    _add_service_errors(form, error)
+                else:
+                    messages.success(
+                        request, f"Case {case.number} is filed. We will respond by the time shown below."
+                    )
+                    return redirect("case_detail", number=case.number)
+    else:
+        initial = {"continues": request.GET.get("continues", "")[:20], "contact_phone": request.user.phone}
+        form = CaseForm(initial=initial, **form_kwargs)
+    severity = _int_or_none(form["requested_severity"].value())
+    return render(
+        request,
+        "tickets/case_new.html",
+        {
+            "form": form,
+            "eligibility": eligibility,
+            "severity_help": SEVERITY_HELP,
+            "promise": severity and _response_promise(contract=eligibility.contract, severity=severity),
+            "today": timezone.localdate(),
+            "max_bytes": settings.ATTACHMENT_MAX_BYTES,
+            "max_mb": settings.ATTACHMENT_MAX_BYTES // (1024 * 1024),
+        },
+        status=400 if form.is_bound else 200,
+    )
+
+
+def _case_or_404(scope, number: str) -> Case:
+    try:
+        return case_detail(scope=scope, number=number)
+    except Case.DoesNotExist:
+        raise Http404 from None
+
+
+@login_required
+def case_page(request, number):
+    scope = scope_for(request.user)
+    case = _case_or_404(scope, number)
+    return _render_case(request, scope, case)
+
+
+def _render_case(
+    request, scope, case, *, reply_form=None, escalate_form=None, not_fixed_form=None, status=200
+):
+    colleagues = colleagues_of(account_id=case.account_id).exclude(pk=case.requester_id)
+    return render(
+        request,
+        "tickets/case_detail.html",
+        {
+            "case": case,
+            "conversation": case_conversation(scope=scope, case=case),
+            "attachments": case.attachments.filter(reply__isnull=True),
+            "reply_form": reply_form or ReplyForm(),
+            "escalate_form": escalate_form or EscalateForm(),
+            "not_fixed_form": not_fixed_form or NotFixedForm(),
+            "cc_form": CcForm(colleagues=colleagues, initial={"cc": list(case.cc.all())}),
+            "is_staff": scope.is_vendor_staff,
+            "response_kinds": ResponseKind.choices,
+            "now": timezone.now(),
+        },
+        status=status,
+    )
+
+
+@login_required
+@require_POST
+def case_reply(request, number):
+    scope = scope_for(request.user)
+    case = _case_or_404(scope, number)
+    form = ReplyForm(request.POST, request.FILES)
+    if form.is_valid():
+        staff = scope.is_vendor_staff
+        try:
+            ticket_reply(
+                case=case,
+                author=request.user,
+                body=form.cleaned_data["body"],
+                internal=staff and form.cleaned_data["internal"],
+                kind=form.cleaned_data["kind"] if staff else "",
+                propose_solution=staff and form.cleaned_data["propose_solution"],
+                attachments=form.cleaned_data["attachments"],
+            )
+        except ValidationError as error:
+            _add_service_errors(form, error)
+        else:
+            messages.success(request, "Your reply is on the case.")
+            return redirect("case_detail", number=case.number)
+    return _render_case(request, scope, case, reply_form=form, status=400)
+
+
+def _case_action(request, number, action, success: str):
+    scope = scope_for(request.user)
+    case = _case_or_404(scope, number)
+    try:
+        action(case)
+    except ValidationError as error:
+        for message in error.messages:
+            messages.error(request, message)
+    else:
+        messages.success(request, success)
+    return redirect("case_detail", number=case.number)
+
+
+@login_required
+@require_POST
+def case_confirm(request, number):
+    return _case_action(
+        request,
+        number,
+        lambda case: ticket_confirm(case=case, actor=request.user),
+        "Thank you: the case is closed.",
+    )
+
+
+@login_required
+@require_POST
+def case_not_fixed(request, number):
+    body = request.POST.get("body", "")
+    return _case_action(
+        request,
+        number,
+        lambda case: ticket_not_fixed(case=case, actor=request.user, body=body),
+        "The case is open again; support will follow up.",
+    )
+
+
+@login_required
+@require_POST
+def case_close(request, number):
+    return _case_action(
+        request, number, lambda case: ticket_close(case=case, actor=request.user), "The case is closed."
+    )
+
+
+@login_required
+@require_POST
+def case_escalate(request, number):
+    scope = scope_for(request.user)
+    case = _case_or_404(scope, number)
+    form = EscalateForm(request.POST)
+    if form.is_valid():
+        try:
+            ticket_escalate(case=case, actor=request.user, reason=form.cleaned_data["reason"])
+        except ValidationError as error:
+            _add_service_errors(form, error)
+        else:
+            messages.success(request, "Escalation requested: a support supervisor has been told.")
+            return redirect("case_detail", number=case.number)
+    return _render_case(request, scope, case, escalate_form=form, status=400)
+
+
+@login_required
+@require_POST
+def case_cc(request, number):
+    scope = scope_for(request.user)
+    case = _case_or_404(scope, number)
+    colleagues = colleagues_of(account_id=case.account_id).exclude(pk=case.requester_id)
+    form = CcForm(request.POST, colleagues=colleagues)
+    if form.is_valid():
+        return _case_action(
+            request,
+            number,
+            lambda case: ticket_cc_set(case=case, actor=request.user, users=list(form.cleaned_data["cc"])),
+            "The CC list is saved.",
+        )
+    messages.error(request, "Choose colleagues from the list.")
+    return redirect("case_detail", number=case.number)
+
+
+@login_required
+def attachment_download(request, attachment_id):
+    """Files are never on a public URL: each download checks that the reader may see the case."""
+    try:
+        attachment = case_attachment(scope=scope_for(request.user), attachment_id=attachment_id)
+    except Attachment.DoesNotExist:
+        raise Http404 from None
+    response = FileResponse(
+        attachment.file.open("rb"),
+        as_attachment=True,
+        filename=attachment.name,
+        content_type=attachment.content_type or "application/octet-stream",
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
 
 
 @login_required
@@ -31,4 +345,4 @@ def queue(request):
     if not scope.is_vendor_staff:
         raise Http404
     page = Paginator(case_queue(scope=scope), 50).get_page(request.GET.get("page"))
-    return render(request, "tickets/queue.html", {"page": page})
+    return render(request, "tickets/queue.html", {"page": page, "now": timezone.now()})

@@ -23,7 +23,7 @@ def test_a_contact_signs_in_and_lands_on_the_portal(page, screenshot, demo_data)
     sign_in(page, "bob@acme.test")
     page.wait_for_url("**/portal/")
     assert page.get_by_role("heading", level=1).inner_text() == "My cases"
-    assert "Standard" in page.locator(".notice").inner_text()
+    assert "Standard support" in page.locator("main").inner_text()
     assert "Bob Baker · Acme" in page.locator(".who").inner_text()
     screenshot("contact-portal")
 

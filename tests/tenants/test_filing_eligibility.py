@@ -37,6 +37,7 @@ def test_a_deactivated_contact_is_told_to_ask_a_portal_admin(client, demo):
 
 def test_limited_msp_admin_is_offered_only_his_two_organizations(client, demo):
     client.post("/accounts/login/", {"login": "max@northwind-msp.test", "password": DEMO_PASSWORD})
-    page = client.get("/portal/").content.decode()
-    assert "Contoso Dental, Fabrikam Logistics." in page
-    assert "Tailspin" not in page
+    for path in ["/portal/", "/portal/cases/new/"]:
+        page = client.get(path).content.decode()
+        assert "Contoso Dental" in page and "Fabrikam Logistics" in page
+        assert "Tailspin" not in page

@@ -1,0 +1,172 @@
+"""Portal forms: they check the shape of what was typed; the services decide everything else."""
+
+import zoneinfo
+
+from django import forms
+
+from tenants.models import Product, User, Version
+from tickets.models import ResponseKind, Severity
+
+CATEGORIES = [
+    ("", "Choose a category"),
+    ("sign_in", "Sign-in and single sign-on"),
+    ("mfa", "Multi-factor authentication"),
+    ("directory_sync", "Directory sync (LDAP / AD)"),
+    ("agent", "Agent install or update"),
+    ("admin_console", "Admin console"),
+    ("licensing", "Licensing and billing"),
+    ("performance", "Performance or outage"),
+    ("question", "How-to question"),
+    ("other", "Something else"),
+]
+SEVERITY_HELP = {
+    1: "Production down: critical operations halted, most users affected, no workaround.",
+    2: "Major loss of function with high impact on operations or users.",
+    3: "Partial or non-critical issue, a question, or something cosmetic.",
+}
+COMMON_TIME_ZONES = [
+    "America/Los_Angeles", "America/Denver", "America/Phoenix", "America/Chicago", "America/New_York",
+    "America/Sao_Paulo", "Europe/London", "Europe/Berlin", "Europe/Paris", "Asia/Kolkata", "Asia/Singapore",
+    "Asia/Tokyo", "Australia/Sydney", "UTC",
+]  # fmt: skip
+
+
+def time_zone_choices(current: str) -> list[tuple[str, str]]:
+    zones = list(COMMON_TIME_ZONES)
+    if current and current not in zones:
+        zones.insert(0, current)
+    return [(zone, zone.replace("_", " ")) for zone in zones]
+
+
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class MultipleFileField(forms.FileField):
+    """Several files in one input; the services check each one's size and kind."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("widget", MultipleFileInput())
+        kwargs.setdefault("required", False)
+        super().__init__(*args, **kwargs)
+
+    def clean(self, data, initial=None):
+        if isinstance(data, list | tuple):
+            return [super(MultipleFileField, self).clean(item, initial) for item in data if item]
+        return [super().clean(data, initial)] if data else []
+
+
+class VersionSelect(forms.Select):
+    """Each version option carries its product and end-of-support date, for the warning shown while typing."""
+
+    def create_option(self, name, value, label, selected, index, subindex=None, attrs=None):
+        option = super().create_option(name, value, label, selected, index, subindex, attrs)
+        version = getattr(value, "instance", None)
+        if version is not None:
+            option["attrs"]["data-product"] = version.product_id
+            option["attrs"]["data-end-of-support"] = version.end_of_support.isoformat()
+        return option
+
+
+class CaseForm(forms.Form):
+    organization = forms.ModelChoiceField(queryset=None, empty_label="Choose an organization")
+    category = forms.ChoiceField(choices=CATEGORIES)
+    subject = forms.CharField(max_length=200, widget=forms.TextInput(attrs={"autocomplete": "off"}))
+    description = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 7}),
+        help_text="What happens, what you expected, since when, how many users. Markdown works.",
+    )
+    requested_severity = forms.TypedChoiceField(
+        choices=[(value, label) for value, label in Severity.choices], coerce=int, widget=forms.RadioSelect
+    )
+    best_time_from = forms.TimeField(widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M"))
+    best_time_to = forms.TimeField(widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M"))
+    contact_time_zone = forms.ChoiceField()
+    product = forms.ModelChoiceField(queryset=None, required=False, empty_label="Not product-specific")
+    version = forms.ModelChoiceField(
+        queryset=None, required=False, empty_label="Don't know", widget=VersionSelect
+    )
+    device_id = forms.CharField(label="Impacted device ID", max_length=120, required=False)
+    operating_system = forms.CharField(max_length=120, required=False)
+    os_version = forms.CharField(label="OS version", max_length=60, required=False)
+    contact_phone = forms.CharField(
+        max_length=40, required=False, widget=forms.TextInput(attrs={"type": "tel"})
+    )
+    troubleshooting = forms.CharField(
+        label="Troubleshooting done so far", required=False, widget=forms.Textarea(attrs={"rows": 4})
+    )
+    continues = forms.CharField(
+        label="Continues case", max_length=20, required=False, help_text="The number of an earlier case."
+    )
+    cc = forms.ModelMultipleChoiceField(
+        label="CC colleagues", queryset=None, required=False, widget=forms.CheckboxSelectMultiple
+    )
+    attachments = MultipleFileField(help_text="Logs, support packages, screenshots.")
+
+    def __init__(self, *args, organizations, contract, colleagues, time_zone, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["organization"].queryset = organizations
+        products = contract.products.all() if contract else Product.objects.none()
+        self.fields["product"].queryset = products
+        self.fields["version"].queryset = Version.objects.filter(product__in=products).select_related(
+            "product"
+        )
+        self.fields["cc"].queryset = colleagues
+        self.fields["cc"].label_from_instance = lambda user: f"{user.display_name} ({user.email})"
+        self.fields["contact_time_zone"].choices = time_zone_choices(time_zone)
+        self.fields["contact_time_zone"].initial = time_zone
+        if organizations.count() == 1:
+            self.fields["organization"].initial = organizations.first()
+
+    def clean_contact_time_zone(self):
+        value = self.cleaned_data["contact_time_zone"]
+        try:
+            zoneinfo.ZoneInfo(value)
+        except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+            raise forms.ValidationError("Choose a time zone from the list.") from None
+        return value
+
+
+class ReplyForm(forms.Form):
+    body = forms.CharField(label="Your reply", widget=forms.Textarea(attrs={"rows": 5}))
+    attachments = MultipleFileField()
+    # Staff only; ignored for customers by the view.
+    kind = forms.ChoiceField(choices=[("", "Kind of response"), *ResponseKind.choices], required=False)
+    internal = forms.BooleanField(label="Internal note (the customer does not see it)", required=False)
+    propose_solution = forms.BooleanField(label="Propose this as the solution", required=False)
+
+
+class EscalateForm(forms.Form):
+    reason = forms.CharField(
+        label="Why does this case need escalating?", widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+
+class NotFixedForm(forms.Form):
+    body = forms.CharField(
+        label="What still happens?", required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+
+class CcForm(forms.Form):
+    cc = forms.ModelMultipleChoiceField(
+        label="People copied on this case", queryset=None, required=False, widget=forms.CheckboxSelectMultiple
+    )
+
+    def __init__(self, *args, colleagues, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["cc"].queryset = colleagues
+        self.fields["cc"].label_from_instance = lambda user: f"{user.display_name} ({user.email})"
+
+
+class InviteForm(forms.Form):
+    email = forms.EmailField()
+    first_name = forms.CharField(max_length=150)
+    last_name = forms.CharField(max_length=150, required=False)
+    make_admin = forms.BooleanField(label="Portal admin (sees every case of the account)", required=False)
+
+
+def colleagues_of(*, account_id: int):
+    return User.objects.filter(membership__account_id=account_id, membership__is_active=True).order_by(
+        "first_name"
+    )
