@@ -63,6 +63,14 @@ def case_attachment(*, scope: Scope, attachment_id: int) -> Attachment:
     return attachments.get(pk=attachment_id)
 
 
+def case_attachments(*, scope: Scope, case: Case) -> list[Attachment]:
+    """The files of a case the reader may download: customers never see those on an internal note."""
+    attachments = Attachment.objects.filter(case__in=scope.cases(), case=case)
+    if not scope.is_vendor_staff:
+        attachments = attachments.filter(Q(reply__isnull=True) | Q(reply__is_internal=False))
+    return list(attachments.order_by("created_at", "pk"))
+
+
 def case_queue(*, scope: Scope) -> QuerySet[Case]:
     """Open cases, the nearest unanswered first-response deadline at the top, then answered ones by age."""
     return (

@@ -8,6 +8,7 @@ from pathlib import PurePath
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
 
 from sla.services import AutoCloseKind, auto_close_at, case_deadlines_apply
@@ -26,6 +27,9 @@ from tickets.models import (
     Severity,
     Status,
 )
+
+# Logs are text; Python's table does not know the extension on every machine.
+mimetypes.add_type("text/plain", ".log")
 
 # The case life cycle (domain.md §5): every allowed move, and nothing else.
 TRANSITIONS = {
@@ -112,9 +116,9 @@ def _auto_close_for(case: Case, status: str, since: datetime.datetime) -> dateti
 
 def attachment_check(*, uploaded) -> None:
     """Refuse a file that is too big or of a kind we do not take, naming it."""
-    limit_mb = settings.ATTACHMENT_MAX_BYTES // (1024 * 1024)
     if uploaded.size > settings.ATTACHMENT_MAX_BYTES:
-        raise ValidationError({"attachments": f"{uploaded.name} is larger than the {limit_mb} MB limit."})
+        limit = filesizeformat(settings.ATTACHMENT_MAX_BYTES).replace("\xa0", " ")
+        raise ValidationError({"attachments": f"{uploaded.name} is larger than the {limit} limit."})
     if uploaded.size == 0:
         raise ValidationError({"attachments": f"{uploaded.name} is empty."})
     extension = PurePath(uploaded.name).suffix.lower().lstrip(".")
@@ -164,7 +168,7 @@ def contact_window_check(*, best_time_from, best_time_to, contact_time_zone) -> 
     try:
         zoneinfo.ZoneInfo(contact_time_zone)
     except (zoneinfo.ZoneInfoNotFoundError, ValueError):
-        raise ValidationError({"contact_time_zone": f"Unknown time zone {contact_time_zone!r}."}) from None
+        raise ValidationError({"best_time_to_contact": f"Unknown time zone {contact_time_zone!r}."}) from None
 
 
 @transaction.atomic

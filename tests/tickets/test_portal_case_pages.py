@@ -62,7 +62,7 @@ def test_an_oversize_file_is_refused_by_name_and_the_rest_is_kept(bob, demo, set
     response = bob.post("/portal/cases/new/", {**acme_form(), "attachments": [big]})
     assert response.status_code == 400
     page = response.content.decode()
-    assert "support-package.zip is larger than the 1 MB limit." in page
+    assert "support-package.zip is larger than the 1.0 MB limit." in page
     assert 'value="SAML login loops back to the portal"' in page
     assert not Case.objects.exists() and not Attachment.objects.exists()
 

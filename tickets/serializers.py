@@ -1,0 +1,236 @@
+"""Shapes of the case API: they check types and look things up through the reader's scope; services decide.
+
+A case is posted and read back through one serializer, so every field comes back under the name it was sent
+with. Lookups of tenant data (organizations, the continued case, CC contacts) go through the scope in the
+serializer's context, so something of another tenant reads exactly like something that does not exist.
+"""
+
+import zoneinfo
+
+from django.urls import reverse
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+
+from tenants.models import Product, User, Version
+from tickets.models import Attachment, Case, Reply, ResponseKind, Status
+
+TIME_FORMAT = "%H:%M"
+# Severities are plain integers in the schema: one enum would get two names (severity, requested_severity).
+SEVERITY_HELP = "1 production down, 2 major loss of function, 3 partial issue or question"
+
+
+# --- lookups through the scope ------------------------------------------------------------------------------
+
+
+@extend_schema_field(OpenApiTypes.INT)
+class ScopedOrganizationField(serializers.PrimaryKeyRelatedField):
+    """An organization the reader acts for, by id."""
+
+    default_error_messages = {"does_not_exist": "Choose one of the organizations you act for."}
+
+    def get_queryset(self):
+        return self.context["scope"].organizations()
+
+
+@extend_schema_field(OpenApiTypes.STR)
+class ScopedCaseNumberField(serializers.SlugRelatedField):
+    """A case the reader can see, by number."""
+
+    default_error_messages = {"does_not_exist": "Choose one of your own cases."}
+
+    def __init__(self, **kwargs):
+        super().__init__(slug_field="number", **kwargs)
+
+    def get_queryset(self):
+        return self.context["scope"].cases()
+
+
+@extend_schema_field(OpenApiTypes.EMAIL)
+class ContactEmailField(serializers.SlugRelatedField):
+    """An active contact of an account the reader belongs to, by email. Anyone else, known or not, gets the
+    same answer, so the field cannot be used to find out who has an account here."""
+
+    default_error_messages = {"does_not_exist": "CC contacts must be active contacts of the same account."}
+
+    def __init__(self, **kwargs):
+        super().__init__(slug_field="email", **kwargs)
+
+    def get_queryset(self):
+        return User.objects.filter(
+            membership__account__in=self.context["scope"].accounts(), membership__is_active=True
+        )
+
+    def to_internal_value(self, data):
+        # Emails are stored in lower case.
+        return super().to_internal_value(data.lower() if isinstance(data, str) else data)
+
+
+# --- cases --------------------------------------------------------------------------------------------------
+
+
+class ContactWindowSerializer(serializers.Serializer):
+    """{"from": "09:00", "to": "12:00", "time_zone": "America/Denver"}, stored as best_time_from,
+    best_time_to and contact_time_zone on the case."""
+
+    def get_fields(self):
+        # `from` is a Python keyword, so the fields cannot be class attributes.
+        return {
+            "from": serializers.TimeField(format=TIME_FORMAT, source="best_time_from"),
+            "to": serializers.TimeField(format=TIME_FORMAT, source="best_time_to"),
+            "time_zone": serializers.CharField(
+                source="contact_time_zone", max_length=64, help_text="IANA name, e.g. America/Denver"
+            ),
+        }
+
+    def validate_time_zone(self, value):
+        try:
+            zoneinfo.ZoneInfo(value)
+        except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+            raise serializers.ValidationError(f"Unknown time zone {value!r}.") from None
+        return value
+
+
+class CaseSerializer(serializers.Serializer):
+    """A case as filed and as read back: every field comes back under the name it was posted with."""
+
+    # Posting needs the poster's scope in the context ({"scope": …}); reading does not.
+
+    # What the contact posts (domain.md §7), read back under the same names.
+    organization = ScopedOrganizationField()
+    category = serializers.CharField(max_length=80)
+    subject = serializers.CharField(max_length=200)
+    description = serializers.CharField(trim_whitespace=False)
+    requested_severity = serializers.IntegerField(min_value=1, max_value=3, help_text=SEVERITY_HELP)
+    best_time_to_contact = ContactWindowSerializer(source="*")
+    product = serializers.PrimaryKeyRelatedField(
+        queryset=Product.objects.all(), required=False, allow_null=True
+    )
+    version = serializers.PrimaryKeyRelatedField(
+        queryset=Version.objects.select_related("product"), required=False, allow_null=True
+    )
+    device_id = serializers.CharField(max_length=120, required=False, allow_blank=True)
+    operating_system = serializers.CharField(max_length=120, required=False, allow_blank=True)
+    os_version = serializers.CharField(max_length=60, required=False, allow_blank=True)
+    contact_phone = serializers.CharField(max_length=40, required=False, allow_blank=True)
+    troubleshooting = serializers.CharField(required=False, allow_blank=True, trim_whitespace=False)
+    continues = ScopedCaseNumberField(required=False, allow_null=True)
+    cc = ContactEmailField(many=True, required=False)
+
+    # What the case says about itself.
+    number = serializers.CharField(read_only=True)
+    url = serializers.SerializerMethodField()
+    organization_name = serializers.CharField(source="organization.name", read_only=True)
+    requester = serializers.EmailField(source="requester.email", read_only=True)
+    status = serializers.ChoiceField(choices=Status.choices, read_only=True)
+    severity = serializers.IntegerField(read_only=True, help_text="The severity support validated (1-3).")
+    channel = serializers.CharField(read_only=True)
+    received_at = serializers.DateTimeField(read_only=True)
+    first_response_due = serializers.DateTimeField(read_only=True, allow_null=True)
+    first_response_at_risk_at = serializers.DateTimeField(read_only=True, allow_null=True)
+    sla_state = serializers.CharField(
+        read_only=True, help_text="on_track, at_risk, breached; met or missed once support answered."
+    )
+    version_past_end_of_support = serializers.BooleanField(read_only=True)
+    escalated = serializers.SerializerMethodField()
+    closed_at = serializers.DateTimeField(read_only=True, allow_null=True)
+    close_reason = serializers.CharField(read_only=True)
+    auto_close_at = serializers.DateTimeField(read_only=True, allow_null=True)
+
+    def get_url(self, case: Case) -> str:
+        return reverse("api-ticket-detail", kwargs={"number": case.number})
+
+    def get_escalated(self, case: Case) -> bool:
+        return case.escalated_at is not None
+
+
+class CaseSummarySerializer(serializers.Serializer):
+    """A row of the case list: only what the list selector loads, so the page costs the same at any size."""
+
+    number = serializers.CharField()
+    url = serializers.SerializerMethodField()
+    subject = serializers.CharField()
+    status = serializers.ChoiceField(choices=Status.choices)
+    severity = serializers.IntegerField()
+    requested_severity = serializers.IntegerField()
+    organization = serializers.IntegerField(source="organization_id")
+    organization_name = serializers.CharField(source="organization.name")
+    requester = serializers.EmailField(source="requester.email")
+    received_at = serializers.DateTimeField()
+    first_response_due = serializers.DateTimeField(allow_null=True)
+    sla_state = serializers.CharField()
+    escalated = serializers.SerializerMethodField()
+    closed_at = serializers.DateTimeField(allow_null=True)
+
+    def get_url(self, case: Case) -> str:
+        return reverse("api-ticket-detail", kwargs={"number": case.number})
+
+    def get_escalated(self, case: Case) -> bool:
+        return case.escalated_at is not None
+
+
+class CaseListQuerySerializer(serializers.Serializer):
+    status = serializers.ChoiceField(
+        choices=[("active", "Not closed"), *Status.choices], required=False, allow_blank=True
+    )
+    organization = serializers.IntegerField(required=False, min_value=1)
+    severity = serializers.IntegerField(required=False, min_value=1, max_value=3)
+    search = serializers.CharField(required=False, allow_blank=True, max_length=200)
+
+
+# --- conversation, attachments and actions ------------------------------------------------------------------
+
+
+class AttachmentSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    name = serializers.CharField()
+    size = serializers.IntegerField(help_text="bytes")
+    content_type = serializers.CharField()
+    created_at = serializers.DateTimeField()
+    download_url = serializers.SerializerMethodField()
+
+    def get_download_url(self, attachment: Attachment) -> str:
+        # Served by the portal's download view, which checks who may see the case.
+        return reverse("attachment_download", args=[attachment.pk])
+
+
+class AttachmentUploadSerializer(serializers.Serializer):
+    file = serializers.ListField(child=serializers.FileField(), allow_empty=False)
+
+
+class ReplySerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    author = serializers.CharField(source="author.display_name")
+    from_support = serializers.SerializerMethodField()
+    body = serializers.CharField()
+    internal = serializers.BooleanField(source="is_internal")
+    kind = serializers.CharField()
+    created_at = serializers.DateTimeField()
+    attachments = AttachmentSerializer(many=True)
+
+    def get_from_support(self, reply: Reply) -> bool:
+        return reply.author.is_vendor_staff
+
+
+class ReplyCreateSerializer(serializers.Serializer):
+    body = serializers.CharField(trim_whitespace=False)
+    internal = serializers.BooleanField(default=False, help_text="Staff only: an internal note.")
+    kind = serializers.ChoiceField(
+        choices=ResponseKind.choices, required=False, allow_blank=True, default="", help_text="Staff only."
+    )
+    propose_solution = serializers.BooleanField(default=False, help_text="Staff only.")
+    file = serializers.ListField(
+        child=serializers.FileField(), required=False, help_text="Files, as multipart `file` parts."
+    )
+
+
+class NotFixedSerializer(serializers.Serializer):
+    body = serializers.CharField(required=False, allow_blank=True, default="", trim_whitespace=False)
+
+
+class EscalateSerializer(serializers.Serializer):
+    reason = serializers.CharField()
+
+
+class CcSerializer(serializers.Serializer):
+    cc = ContactEmailField(many=True, allow_empty=True)
