@@ -44,9 +44,13 @@ def celery_worker(transactional_db, tmp_path):
     if db["ENGINE"] != "django.db.backends.postgresql":
         pytest.fail("Worker tests need PostgreSQL: run them through `make test`.")
     name = f"test-{uuid.uuid4().hex[:8]}@localhost"
+    outbox = tmp_path / "outbox"
     env = {
         **os.environ,
         "DATABASE_URL": f"postgres://{db['USER']}@{db['HOST']}:{db['PORT']}/{db['NAME']}",
+        # The outside world is faked: the worker's emails land as files the test reads.
+        "EMAIL_BACKEND": "django.core.mail.backends.filebased.EmailBackend",
+        "EMAIL_FILE_PATH": str(outbox),
     }
     app.control.purge()  # messages left by earlier tests that had no worker
     log = (tmp_path / "worker.log").open("w")
@@ -78,6 +82,7 @@ def celery_worker(transactional_db, tmp_path):
             worker.kill()
             pytest.fail("The Celery worker did not start:\n" + (tmp_path / "worker.log").read_text())
     worker.log_path = tmp_path / "worker.log"
+    worker.outbox = outbox
     yield worker
     worker.terminate()
     worker.wait(timeout=60)
