@@ -9,28 +9,17 @@ from allauth.mfa.models import Authenticator
 from sla.models import Calendar, Policy
 from sla.services import sla_recompute_open_cases
 from tenants.demo import demo_seed
-from tenants.models import Contract, Organization, Tier, User
+from tenants.models import Contract, Tier, User
 from tests.conftest import wait_until
+from tests.tickets import helpers
 from tickets.models import Case, CaseEvent
-from tickets.services import ticket_create
 
 DENVER = ZoneInfo("America/Denver")
 WEDNESDAY_3PM = datetime.datetime(2026, 11, 25, 15, 0, tzinfo=DENVER)
 
 
-def file_case(email, organization, severity, received_at=WEDNESDAY_3PM):
-    return ticket_create(
-        requester=User.objects.get(email=email),
-        organization=Organization.objects.get(name=organization),
-        category="Sign-in",
-        subject="Cannot sign in",
-        description="…",
-        requested_severity=severity,
-        received_at=received_at,
-        best_time_from=datetime.time(9, 0),
-        best_time_to=datetime.time(17, 0),
-        contact_time_zone="America/Denver",
-    )
+def file_case(email, organization, severity):
+    return helpers.file_case(email, organization, severity, received_at=WEDNESDAY_3PM)
 
 
 def admin_form(calendar, closed_dates):

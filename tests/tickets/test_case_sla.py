@@ -6,28 +6,16 @@ from zoneinfo import ZoneInfo
 import pytest
 from django.core.exceptions import ValidationError
 
-from tenants.models import Organization
+from tests.tickets import helpers
 from tickets.models import CaseEvent, Channel, SlaState
-from tickets.services import ticket_create, ticket_validate_severity
+from tickets.services import ticket_validate_severity
 
 DENVER = ZoneInfo("America/Denver")
 CHICAGO = ZoneInfo("America/Chicago")
 
 
-def file_case(user, organization_name, severity, received_at, channel=Channel.PORTAL):
-    return ticket_create(
-        requester=user,
-        organization=Organization.objects.get(name=organization_name),
-        category="Sign-in",
-        subject="Users cannot sign in",
-        description="Since this morning.",
-        requested_severity=severity,
-        channel=channel,
-        received_at=received_at,
-        best_time_from=datetime.time(9, 0),
-        best_time_to=datetime.time(17, 0),
-        contact_time_zone="America/Denver",
-    )
+def file_case(user, organization, severity, received_at, channel=Channel.PORTAL):
+    return helpers.file_case(user.email, organization, severity, received_at=received_at, channel=channel)
 
 
 def test_a_standard_case_received_before_thanksgiving_is_due_friday_morning(demo):
