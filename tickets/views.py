@@ -4,13 +4,13 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from sla.services import first_response_deadline, policy_for
+from supportdesk.pagination import page_of
 from tenants.scope import scope_for
 from tenants.selectors import filing_eligibility
 from tickets.forms import (
@@ -77,9 +77,8 @@ def portal(request):
         severity=_int_or_none(request.GET.get("severity")),
         search=request.GET.get("q", "")[:100],
     )
-    page = Paginator(case_list_for_portal(scope=scope, filters=filters), PAGE_SIZE).get_page(
-        request.GET.get("page")
-    )
+    cases = case_list_for_portal(scope=scope, filters=filters)
+    page = page_of(cases, number=request.GET.get("page"), per_page=PAGE_SIZE)
     query = request.GET.copy()
     query.pop("page", None)
     organizations = list(scope.organizations())
@@ -344,5 +343,5 @@ def queue(request):
     scope = scope_for(request.user)
     if not scope.is_vendor_staff:
         raise Http404
-    page = Paginator(case_queue(scope=scope), 50).get_page(request.GET.get("page"))
+    page = page_of(case_queue(scope=scope), number=request.GET.get("page"), per_page=50)
     return render(request, "tickets/queue.html", {"page": page, "now": timezone.now()})

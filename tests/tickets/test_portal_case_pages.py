@@ -259,3 +259,14 @@ def test_an_attachment_on_an_internal_note_is_not_downloadable_by_the_customer(b
         attachments=[SimpleUploadedFile("repro.log", b"internal")],
     )
     assert bob.get(f"/portal/attachments/{note.attachments.get().pk}/").status_code == 404
+
+
+def test_the_list_pages_through_older_cases_keeping_the_filters(bob, demo):
+    for i in range(30):
+        file_case("bob@acme.test", "Acme", subject=f"Printer {i:02d}")
+    first = bob.get("/portal/?q=Printer").content.decode()
+    assert first.count('class="subject-link"') == 25
+    assert 'href="?q=Printer&amp;page=2" rel="next"' in first
+    second = bob.get("/portal/?q=Printer&page=2").content.decode()
+    assert second.count('class="subject-link"') == 5
+    assert "Printer 00" in second and 'rel="next"' not in second

@@ -1,6 +1,7 @@
 from django.core.management.base import BaseCommand
 
 from tenants.demo import DEMO_PASSWORD, demo_seed
+from tickets.demo import demo_cases_seed
 
 
 class Command(BaseCommand):
@@ -8,6 +9,9 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         people = demo_seed()
+        cases = demo_cases_seed()
+        if cases:
+            self.stdout.write(f"Filed {cases} demo cases.")
         self.stdout.write(
             self.style.SUCCESS(f"Demo data ready. Every demo user's password is {DEMO_PASSWORD}:")
         )
