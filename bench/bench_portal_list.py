@@ -382,7 +382,7 @@ def measure(*, mia, organizations) -> None:
     print("  GET /portal/ runs: " + ", ".join(describe(sql) for sql in results[0]["queries"]))
 
     print()
-    print("EXPLAIN (ANALYZE) of the case queries each page runs (the paginator's count, then the page):")
+    print("EXPLAIN (ANALYZE) of the case queries each page runs:")
     seq_scans = []
     for result in results:
         for sql in result["queries"]:
