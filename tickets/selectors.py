@@ -2,7 +2,7 @@
 
 from dataclasses import dataclass
 
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import BooleanField, ExpressionWrapper, F, Prefetch, Q, QuerySet
 
 from tenants.scope import Scope
 from tickets.models import Attachment, Case, Reply, Status
@@ -72,10 +72,12 @@ def case_attachments(*, scope: Scope, case: Case) -> list[Attachment]:
 
 
 def case_queue(*, scope: Scope) -> QuerySet[Case]:
-    """Open cases, the nearest unanswered first-response deadline at the top, then answered ones by age."""
+    """Open cases: those still waiting for a first response, nearest deadline first; then answered ones,
+    oldest first. (Spelled out rather than relying on where a database sorts NULLs.)"""
+    answered = ExpressionWrapper(Q(first_responded_at__isnull=False), output_field=BooleanField())
     return (
         scope.cases()
         .exclude(status=Status.CLOSED)
         .select_related("organization", "account", "assignee")
-        .order_by("first_responded_at", "first_response_due", "received_at")
+        .order_by(answered.asc(), F("first_response_due").asc(nulls_last=True), "received_at", "pk")
     )
