@@ -124,3 +124,12 @@ def test_a_portal_admin_cannot_invite_people_into_another_account(demo):
     alice, mia = demo["alice"], demo["mia"]
     with pytest.raises(Exception, match="Only a portal admin"):
         contact_invite(invited_by=alice, account=mia.membership.account, email="eve@northwind-msp.test")
+
+
+def test_django_admin_has_no_password_form_of_its_own(client, demo):
+    response = client.get("/admin/login/?next=/admin/")
+    assert response.status_code == 302
+    assert response["Location"].startswith("/accounts/login/")
+    response = client.post("/admin/login/", {"username": "admin@demo.test", "password": DEMO_PASSWORD})
+    assert response.status_code == 302 and response["Location"].startswith("/accounts/login/")
+    assert client.get("/admin/").status_code == 302  # still signed out
