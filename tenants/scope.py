@@ -50,6 +50,14 @@ class Scope:
             organizations = organizations.filter(memberships=self.membership)
         return organizations
 
+    def contacts(self) -> QuerySet[Membership]:
+        """The contacts (memberships) this person may see and manage: a portal admin, its account's."""
+        if self.is_vendor_staff:
+            return Membership.objects.all()
+        if not self.is_portal_admin:
+            return Membership.objects.none()
+        return Membership.objects.filter(account_id=self.membership.account_id)
+
     def cases(self) -> QuerySet[Case]:
         if self.is_vendor_staff:
             return Case.objects.all()

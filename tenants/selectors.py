@@ -3,6 +3,7 @@
 import datetime
 from dataclasses import dataclass
 
+from django.db.models import QuerySet
 from django.utils import timezone
 
 from tenants.models import Contract, Membership, User
@@ -63,3 +64,10 @@ def filing_eligibility(*, user: User) -> FilingEligibility:
             contract=contract,
         )
     return FilingEligibility(can_file=True, contract=contract)
+
+
+def account_contacts(*, account_id: int) -> QuerySet[User]:
+    """The active contacts of an account: who can be copied on its cases."""
+    return User.objects.filter(membership__account_id=account_id, membership__is_active=True).order_by(
+        "first_name"
+    )

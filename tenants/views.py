@@ -8,10 +8,10 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from tenants.forms import InviteForm
 from tenants.models import Membership
 from tenants.scope import scope_for
 from tenants.services import contact_deactivate, contact_invite
-from tickets.forms import InviteForm
 
 
 def _portal_admin_scope(user):
@@ -32,7 +32,7 @@ def account_page(request, invite_form=None, status=200):
         "tenants/account.html",
         {
             "account": account,
-            "memberships": account.memberships.select_related("user").prefetch_related("organizations"),
+            "memberships": scope.contacts().select_related("user").prefetch_related("organizations"),
             "contracts": contracts,
             "invite_form": invite_form or InviteForm(),
             "today": today,
@@ -70,7 +70,7 @@ def contact_invite_view(request):
 @require_POST
 def contact_deactivate_view(request, membership_id):
     scope = _portal_admin_scope(request.user)
-    membership = Membership.objects.filter(account_id=scope.membership.account_id, pk=membership_id).first()
+    membership = scope.contacts().filter(pk=membership_id).first()
     if membership is None:
         raise Http404
     try:

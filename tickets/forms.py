@@ -4,7 +4,7 @@ import zoneinfo
 
 from django import forms
 
-from tenants.models import Product, User, Version
+from tenants.models import Product, Version
 from tickets.models import ResponseKind, Severity
 
 CATEGORIES = [
@@ -157,16 +157,3 @@ class CcForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["cc"].queryset = colleagues
         self.fields["cc"].label_from_instance = lambda user: f"{user.display_name} ({user.email})"
-
-
-class InviteForm(forms.Form):
-    email = forms.EmailField()
-    first_name = forms.CharField(max_length=150)
-    last_name = forms.CharField(max_length=150, required=False)
-    make_admin = forms.BooleanField(label="Portal admin (sees every case of the account)", required=False)
-
-
-def colleagues_of(*, account_id: int):
-    return User.objects.filter(membership__account_id=account_id, membership__is_active=True).order_by(
-        "first_name"
-    )

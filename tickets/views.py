@@ -12,7 +12,7 @@ from django.views.decorators.http import require_POST
 from sla.services import first_response_deadline, policy_for
 from supportdesk.pagination import page_of
 from tenants.scope import scope_for
-from tenants.selectors import filing_eligibility
+from tenants.selectors import account_contacts, filing_eligibility
 from tickets.forms import (
     SEVERITY_HELP,
     CaseForm,
@@ -20,7 +20,6 @@ from tickets.forms import (
     EscalateForm,
     NotFixedForm,
     ReplyForm,
-    colleagues_of,
 )
 from tickets.models import Attachment, Case, ResponseKind, Severity, Status
 from tickets.selectors import (
@@ -117,7 +116,7 @@ def case_new(request):
     form_kwargs = {
         "organizations": scope.organizations(),
         "contract": eligibility.contract,
-        "colleagues": colleagues_of(account_id=scope.membership.account_id).exclude(pk=request.user.pk),
+        "colleagues": account_contacts(account_id=scope.membership.account_id).exclude(pk=request.user.pk),
         "time_zone": request.user.time_zone,
     }
     if request.method == "POST":
@@ -196,7 +195,7 @@ def case_page(request, number):
 def _render_case(
     request, scope, case, *, reply_form=None, escalate_form=None, not_fixed_form=None, status=200
 ):
-    colleagues = colleagues_of(account_id=case.account_id).exclude(pk=case.requester_id)
+    colleagues = account_contacts(account_id=case.account_id).exclude(pk=case.requester_id)
     return render(
         request,
         "tickets/case_detail.html",
@@ -308,7 +307,7 @@ def case_escalate(request, number):
 def case_cc(request, number):
     scope = scope_for(request.user)
     case = _case_or_404(scope, number)
-    colleagues = colleagues_of(account_id=case.account_id).exclude(pk=case.requester_id)
+    colleagues = account_contacts(account_id=case.account_id).exclude(pk=case.requester_id)
     form = CcForm(request.POST, colleagues=colleagues)
     if form.is_valid():
         return _case_action(
