@@ -270,3 +270,19 @@ def test_the_list_pages_through_older_cases_keeping_the_filters(bob, demo):
     second = bob.get("/portal/?q=Printer&page=2").content.decode()
     assert second.count('class="subject-link"') == 5
     assert "Printer 00" in second and 'rel="next"' not in second
+
+
+def test_an_engineer_proposes_a_solution_from_the_case_page(client, demo):
+    case = file_case("bob@acme.test", "Acme")
+    client.force_login(demo["engineer"])
+    response = client.post(f"/portal/cases/{case.number}/reply/", {"body": "Update to 5.0", "kind": "patch"})
+    assert response.status_code == 302
+    client.post(
+        f"/portal/cases/{case.number}/reply/",
+        {"body": "Fixed in 5.0.1", "kind": "patch", "propose_solution": "on"},
+    )
+    case.refresh_from_db()
+    assert case.status == Status.SOLUTION_PROPOSED and case.first_responded_at is not None
+    missing_kind = client.post(f"/portal/cases/{case.number}/reply/", {"body": "And another thing"})
+    assert missing_kind.status_code == 400
+    assert "Choose what kind of response this is." in missing_kind.content.decode()
