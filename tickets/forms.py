@@ -142,6 +142,13 @@ class EscalateForm(forms.Form):
     )
 
 
+class SeverityForm(forms.Form):
+    """Support validates the severity the contact asked for (staff only)."""
+
+    severity = forms.TypedChoiceField(label="Validated severity", choices=Severity.choices, coerce=int)
+    reason = forms.CharField(label="Reason", max_length=500, widget=forms.TextInput())
+
+
 class NotFixedForm(forms.Form):
     body = forms.CharField(
         label="What still happens?", required=False, widget=forms.Textarea(attrs={"rows": 3})

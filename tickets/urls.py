@@ -12,6 +12,7 @@ urlpatterns = [
     path("portal/cases/<str:number>/close/", views.case_close, name="case_close"),
     path("portal/cases/<str:number>/escalate/", views.case_escalate, name="case_escalate"),
     path("portal/cases/<str:number>/cc/", views.case_cc, name="case_cc"),
+    path("portal/cases/<str:number>/severity/", views.case_severity, name="case_severity"),
     path("portal/attachments/<int:attachment_id>/", views.attachment_download, name="attachment_download"),
     path("queue/", views.queue, name="queue"),
 ]

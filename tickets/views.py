@@ -20,6 +20,7 @@ from tickets.forms import (
     EscalateForm,
     NotFixedForm,
     ReplyForm,
+    SeverityForm,
 )
 from tickets.models import Attachment, Case, ResponseKind, Severity, Status
 from tickets.selectors import (
@@ -38,6 +39,7 @@ from tickets.services import (
     ticket_escalate,
     ticket_not_fixed,
     ticket_reply,
+    ticket_validate_severity,
 )
 
 PAGE_SIZE = 25
@@ -193,7 +195,15 @@ def case_page(request, number):
 
 
 def _render_case(
-    request, scope, case, *, reply_form=None, escalate_form=None, not_fixed_form=None, status=200
+    request,
+    scope,
+    case,
+    *,
+    reply_form=None,
+    escalate_form=None,
+    not_fixed_form=None,
+    severity_form=None,
+    status=200,
 ):
     colleagues = account_contacts(account_id=case.account_id).exclude(pk=case.requester_id)
     return render(
@@ -206,6 +216,7 @@ def _render_case(
             "reply_form": reply_form or ReplyForm(),
             "escalate_form": escalate_form or EscalateForm(),
             "not_fixed_form": not_fixed_form or NotFixedForm(),
+            "severity_form": severity_form or SeverityForm(initial={"severity": case.severity}),
             "cc_form": CcForm(colleagues=colleagues, initial={"cc": list(case.cc.all())}),
             "is_staff": scope.is_vendor_staff,
             "response_kinds": ResponseKind.choices,
@@ -300,6 +311,33 @@ def case_escalate(request, number):
             messages.success(request, "Escalation requested: a support supervisor has been told.")
             return redirect("case_detail", number=case.number)
     return _render_case(request, scope, case, escalate_form=form, status=400)
+
+
+@login_required
+@require_POST
+def case_severity(request, number):
+    scope = scope_for(request.user)
+    case = _case_or_404(scope, number)
+    form = SeverityForm(request.POST)
+    if form.is_valid():
+        try:
+            ticket_validate_severity(
+                case=case,
+                actor=request.user,
+                severity=form.cleaned_data["severity"],
+                reason=form.cleaned_data["reason"],
+            )
+        except ValidationError as error:
+            if not hasattr(error, "error_dict"):  # a refusal, not a mistake in the form
+                messages.error(request, " ".join(error.messages))
+                return redirect("case_detail", number=case.number)
+            _add_service_errors(form, error)
+        else:
+            messages.success(
+                request, f"Severity set to {form.cleaned_data['severity']}; the deadline follows it."
+            )
+            return redirect("case_detail", number=case.number)
+    return _render_case(request, scope, case, severity_form=form, status=400)
 
 
 @login_required

@@ -286,3 +286,35 @@ def test_an_engineer_proposes_a_solution_from_the_case_page(client, demo):
     missing_kind = client.post(f"/portal/cases/{case.number}/reply/", {"body": "And another thing"})
     assert missing_kind.status_code == 400
     assert "Choose what kind of response this is." in missing_kind.content.decode()
+
+
+def test_an_engineer_validates_the_severity_and_the_deadline_follows(client, demo):
+    import datetime
+    from zoneinfo import ZoneInfo
+
+    denver = ZoneInfo("America/Denver")
+    case = file_case(
+        "bob@acme.test", "Acme", 3, received_at=datetime.datetime(2026, 11, 25, 15, 0, tzinfo=denver)
+    )
+    client.force_login(demo["engineer"])
+    assert "Validate severity" in client.get(f"/portal/cases/{case.number}/").content.decode()
+    no_reason = client.post(f"/portal/cases/{case.number}/severity/", {"severity": "1", "reason": ""})
+    assert no_reason.status_code == 400
+    response = client.post(
+        f"/portal/cases/{case.number}/severity/", {"severity": "1", "reason": "All users down"}
+    )
+    assert response.status_code == 302
+    case.refresh_from_db()
+    assert case.severity == 1
+    assert case.first_response_due == datetime.datetime(2026, 11, 27, 11, 0, tzinfo=denver)
+
+
+def test_customers_cannot_validate_severity(bob, demo):
+    case = file_case("bob@acme.test", "Acme", 3)
+    assert "Validate severity" not in bob.get(f"/portal/cases/{case.number}/").content.decode()
+    response = bob.post(
+        f"/portal/cases/{case.number}/severity/", {"severity": "1", "reason": "Please"}, follow=True
+    )
+    assert "Only support staff validate a case&#x27;s severity." in response.content.decode()
+    case.refresh_from_db()
+    assert case.severity == 3

@@ -16,6 +16,7 @@ PAGES = [
     ("post", "/portal/cases/{number}/close/", {}),
     ("post", "/portal/cases/{number}/escalate/", {"reason": "x"}),
     ("post", "/portal/cases/{number}/cc/", {}),
+    ("post", "/portal/cases/{number}/severity/", {"severity": "1", "reason": "x"}),
 ]
 
 
