@@ -131,7 +131,11 @@ class ReplyForm(forms.Form):
     body = forms.CharField(label="Your reply", widget=forms.Textarea(attrs={"rows": 5}))
     attachments = MultipleFileField()
     # Staff only; ignored for customers by the view.
-    kind = forms.ChoiceField(choices=[("", "Kind of response"), *ResponseKind.choices], required=False)
+    kind = forms.ChoiceField(
+        label="Kind of response",
+        choices=[("", "Choose (not needed for an internal note)"), *ResponseKind.choices],
+        required=False,
+    )
     internal = forms.BooleanField(label="Internal note (the customer does not see it)", required=False)
     propose_solution = forms.BooleanField(label="Propose this as the solution", required=False)
 
@@ -145,7 +149,9 @@ class EscalateForm(forms.Form):
 class SeverityForm(forms.Form):
     """Support validates the severity the contact asked for (staff only)."""
 
-    severity = forms.TypedChoiceField(label="Validated severity", choices=Severity.choices, coerce=int)
+    severity = forms.TypedChoiceField(
+        label="Severity", choices=[(value, f"Severity {value}") for value in Severity.values], coerce=int
+    )
     reason = forms.CharField(label="Reason", max_length=500, widget=forms.TextInput())
 
 
