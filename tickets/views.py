@@ -296,48 +296,55 @@ def case_close(request, number):
     )
 
 
+def _case_form_post(request, number, *, form_class, form_name: str, do, success: str):
+    """Post one of the small forms of the case page.
+
+    A mistake in one of the form's fields shows the page again with the form, what was typed kept (400).
+    A refusal about the case itself (closed, already escalated, not staff) is a message on the case page.
+    """
+    scope = scope_for(request.user)
+    case = _case_or_404(scope, number)
+    form = form_class(request.POST)
+    if form.is_valid():
+        try:
+            do(case, form.cleaned_data)
+        except ValidationError as error:
+            if not any(field in form.fields for field in getattr(error, "error_dict", {})):
+                messages.error(request, " ".join(error.messages))
+                return redirect("case_detail", number=case.number)
+            _add_service_errors(form, error)
+        else:
+            messages.success(request, success)
+            return redirect("case_detail", number=case.number)
+    return _render_case(request, scope, case, status=400, **{form_name: form})
+
+
 @login_required
 @require_POST
 def case_escalate(request, number):
-    scope = scope_for(request.user)
-    case = _case_or_404(scope, number)
-    form = EscalateForm(request.POST)
-    if form.is_valid():
-        try:
-            ticket_escalate(case=case, actor=request.user, reason=form.cleaned_data["reason"])
-        except ValidationError as error:
-            _add_service_errors(form, error)
-        else:
-            messages.success(request, "Escalation requested: a support supervisor has been told.")
-            return redirect("case_detail", number=case.number)
-    return _render_case(request, scope, case, escalate_form=form, status=400)
+    return _case_form_post(
+        request,
+        number,
+        form_class=EscalateForm,
+        form_name="escalate_form",
+        do=lambda case, data: ticket_escalate(case=case, actor=request.user, reason=data["reason"]),
+        success="Escalation requested: a support supervisor has been told.",
+    )
 
 
 @login_required
 @require_POST
 def case_severity(request, number):
-    scope = scope_for(request.user)
-    case = _case_or_404(scope, number)
-    form = SeverityForm(request.POST)
-    if form.is_valid():
-        try:
-            ticket_validate_severity(
-                case=case,
-                actor=request.user,
-                severity=form.cleaned_data["severity"],
-                reason=form.cleaned_data["reason"],
-            )
-        except ValidationError as error:
-            if not hasattr(error, "error_dict"):  # a refusal, not a mistake in the form
-                messages.error(request, " ".join(error.messages))
-                return redirect("case_detail", number=case.number)
-            _add_service_errors(form, error)
-        else:
-            messages.success(
-                request, f"Severity set to {form.cleaned_data['severity']}; the deadline follows it."
-            )
-            return redirect("case_detail", number=case.number)
-    return _render_case(request, scope, case, severity_form=form, status=400)
+    return _case_form_post(
+        request,
+        number,
+        form_class=SeverityForm,
+        form_name="severity_form",
+        do=lambda case, data: ticket_validate_severity(
+            case=case, actor=request.user, severity=data["severity"], reason=data["reason"]
+        ),
+        success="Severity set; the first-response deadline follows it.",
+    )
 
 
 @login_required

@@ -318,3 +318,20 @@ def test_customers_cannot_validate_severity(bob, demo):
     assert "Only support staff validate a case&#x27;s severity." in response.content.decode()
     case.refresh_from_db()
     assert case.severity == 3
+
+
+def test_asking_to_escalate_twice_is_refused_with_a_message(bob, demo):
+    case = file_case("bob@acme.test", "Acme")
+    bob.post(f"/portal/cases/{case.number}/escalate/", {"reason": "Payroll runs tonight"})
+    response = bob.post(f"/portal/cases/{case.number}/escalate/", {"reason": "Still urgent"}, follow=True)
+    assert "This case is already escalated." in response.content.decode()
+    assert CaseEvent.objects.filter(case=case, kind="escalated").count() == 1
+
+
+def test_an_escalation_without_a_reason_keeps_the_form_open(bob, demo):
+    case = file_case("bob@acme.test", "Acme")
+    response = bob.post(f"/portal/cases/{case.number}/escalate/", {"reason": ""})
+    assert response.status_code == 400
+    assert "<details open>" in response.content.decode()
+    case.refresh_from_db()
+    assert case.escalated_at is None
