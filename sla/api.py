@@ -7,7 +7,13 @@ from rest_framework import serializers
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from sla.services import AutoCloseKind, auto_close_at, first_response_deadline, policy_for
+from sla.services import (
+    HOLIDAY_YEARS,
+    AutoCloseKind,
+    auto_close_at,
+    first_response_deadline,
+    policy_for,
+)
 from tenants.models import Tier
 
 EXAMPLE_TIME = "2026-11-25T15:00:00-07:00"
@@ -26,6 +32,12 @@ class PreviewQuery(serializers.Serializer):
             raise serializers.ValidationError(f"Not an ISO 8601 time, e.g. {EXAMPLE_TIME}.") from None
         if received_at.utcoffset() is None:
             raise serializers.ValidationError(f"Give the time with its UTC offset, e.g. {EXAMPLE_TIME}.")
+        # Holidays are loaded for these years only; near year 1 or 9999 the date arithmetic itself fails.
+        first, last = HOLIDAY_YEARS[0], HOLIDAY_YEARS[-1]
+        earliest = datetime.datetime(first, 1, 1, tzinfo=datetime.UTC)
+        latest = datetime.datetime(last + 1, 1, 1, tzinfo=datetime.UTC)
+        if not earliest <= received_at < latest:
+            raise serializers.ValidationError(f"Give a time between {first} and {last}, e.g. {EXAMPLE_TIME}.")
         return received_at
 
     def validate(self, data):
@@ -60,9 +72,9 @@ class SlaPreview(APIView):
 
     @extend_schema(
         parameters=[
-            OpenApiParameter("tier", str, description="tier slug, e.g. standard"),
-            OpenApiParameter("severity", int, enum=[1, 2, 3]),
-            OpenApiParameter("received_at", str, description="ISO 8601 with offset"),
+            OpenApiParameter("tier", str, required=True, description="tier slug, e.g. standard"),
+            OpenApiParameter("severity", int, required=True, enum=[1, 2, 3]),
+            OpenApiParameter("received_at", str, required=True, description="ISO 8601 with offset"),
         ],
         responses=PreviewAnswer,
     )

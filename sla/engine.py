@@ -104,7 +104,7 @@ def _from_us(us: int, tz: ZoneInfo) -> datetime:
 def _load_zone(time_zone: str) -> ZoneInfo:
     try:
         return ZoneInfo(time_zone)
-    except (ZoneInfoNotFoundError, ValueError) as exc:
+    except (ZoneInfoNotFoundError, ValueError, IsADirectoryError) as exc:  # "America" is a folder
         raise ValueError(f"unknown time zone {time_zone!r}") from exc
 
 

@@ -1,14 +1,23 @@
-"""One helper for every email: subject, text and HTML rendered from templates/emails/<name>_*."""
+"""One helper for every email: subject, text and HTML rendered from templates/emails/<name>_*.
+
+The subject and the text part are plain text: rendered without HTML escaping, so "Tom & Jerry <3" reads as
+typed. Only the HTML part is escaped.
+"""
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
+from django.template import Context, Engine
 from django.template.loader import render_to_string
+
+
+def _render_plain_text(name: str, context: dict) -> str:
+    return Engine.get_default().get_template(name).render(Context(context, autoescape=False))
 
 
 def send_email(*, template: str, to: list[str], context: dict) -> None:
     context = {"site_url": settings.SITE_URL, **context}
-    subject = " ".join(render_to_string(f"emails/{template}_subject.txt", context).split())
-    text = render_to_string(f"emails/{template}_body.txt", context)
+    subject = " ".join(_render_plain_text(f"emails/{template}_subject.txt", context).split())
+    text = _render_plain_text(f"emails/{template}_body.txt", context)
     html = render_to_string(f"emails/{template}_body.html", context)
     message = EmailMultiAlternatives(subject=subject, body=text, to=to)
     message.attach_alternative(html, "text/html")

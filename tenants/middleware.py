@@ -1,11 +1,10 @@
-import zoneinfo
-
 from allauth.mfa.models import Authenticator
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils import timezone
 
 from tenants.models import StaffRole
+from tenants.time_zones import time_zone_or_utc
 
 
 class AdminMFARequiredMiddleware:
@@ -39,10 +38,7 @@ class ReaderTimeZoneMiddleware:
 
     def __call__(self, request):
         time_zone = getattr(request.user, "time_zone", "") if request.user.is_authenticated else ""
-        try:
-            timezone.activate(zoneinfo.ZoneInfo(time_zone or "UTC"))
-        except (zoneinfo.ZoneInfoNotFoundError, ValueError):
-            timezone.activate(zoneinfo.ZoneInfo("UTC"))
+        timezone.activate(time_zone_or_utc(time_zone))
         try:
             return self.get_response(request)
         finally:

@@ -50,13 +50,29 @@ class Scope:
             organizations = organizations.filter(memberships=self.membership)
         return organizations
 
+    @property
+    def acts_for_all_organizations(self) -> bool:
+        """Staff, or a contact acting for every organization of its account (including ones added later)."""
+        return self.is_vendor_staff or (self.membership is not None and self.membership.all_organizations)
+
     def contacts(self) -> QuerySet[Membership]:
-        """The contacts (memberships) this person may see and manage: a portal admin, its account's."""
+        """The contacts (memberships) this person may see and manage.
+
+        A portal admin acting for all organizations: every contact of its account. A portal admin limited to
+        some organizations: only contacts whose organizations all lie within its own, never one acting for
+        all of them (a wider reach), so it can neither read nor deactivate anyone who sees more than it does.
+        """
         if self.is_vendor_staff:
             return Membership.objects.all()
         if not self.is_portal_admin:
             return Membership.objects.none()
-        return Membership.objects.filter(account_id=self.membership.account_id)
+        contacts = Membership.objects.filter(account_id=self.membership.account_id)
+        if self.membership.all_organizations:
+            return contacts
+        beyond_reach = Organization.objects.filter(account_id=self.membership.account_id).exclude(
+            pk__in=self.organizations().values("pk")
+        )
+        return contacts.filter(all_organizations=False).exclude(organizations__in=beyond_reach)
 
     def cases(self) -> QuerySet[Case]:
         if self.is_vendor_staff:

@@ -3,11 +3,11 @@
 import datetime
 from dataclasses import dataclass
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 
-from tenants.models import Contract, Membership, User
-from tenants.scope import scope_for
+from tenants.models import Contract, Membership, Organization, User
+from tenants.scope import Scope, scope_for
 
 
 @dataclass(frozen=True)
@@ -66,8 +66,47 @@ def filing_eligibility(*, user: User) -> FilingEligibility:
     return FilingEligibility(can_file=True, contract=contract)
 
 
-def account_contacts(*, account_id: int) -> QuerySet[User]:
-    """The active contacts of an account: who can be copied on its cases."""
-    return User.objects.filter(membership__account_id=account_id, membership__is_active=True).order_by(
-        "first_name"
+def contacts_acting_for(*, organization: Organization) -> QuerySet[User]:
+    """The active contacts who act for `organization`: the only people who may be copied on its cases,
+    because the only ones who could read them."""
+    return (
+        User.objects.filter(
+            is_active=True,
+            membership__is_active=True,
+            membership__account_id=organization.account_id,
+        )
+        .filter(Q(membership__all_organizations=True) | Q(membership__organizations=organization))
+        .distinct()
+        .order_by("first_name", "email")
     )
+
+
+def colleagues_for(*, scope: Scope) -> QuerySet[User]:
+    """The colleagues a contact may copy on its cases (itself included): active contacts of its account who
+    act for at least one of the organizations it acts for. Nobody beyond its own reach is offered or named."""
+    if scope.membership is None:
+        return User.objects.none()
+    return (
+        User.objects.filter(
+            is_active=True,
+            membership__is_active=True,
+            membership__account_id=scope.membership.account_id,
+        )
+        .filter(
+            Q(membership__all_organizations=True)
+            | Q(membership__organizations__in=scope.organizations().values("pk"))
+        )
+        .distinct()
+        .order_by("first_name", "email")
+    )
+
+
+def organizations_acted_for(*, users) -> dict[int, set[int] | None]:
+    """For each user id, the ids of the organizations it acts for (None: all of its account's)."""
+    acting: dict[int, set[int] | None] = {}
+    memberships = Membership.objects.filter(user__in=users).prefetch_related("organizations")
+    for membership in memberships:
+        acting[membership.user_id] = (
+            None if membership.all_organizations else {org.pk for org in membership.organizations.all()}
+        )
+    return acting

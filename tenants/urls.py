@@ -10,4 +10,9 @@ urlpatterns = [
         views.contact_deactivate_view,
         name="contact_deactivate",
     ),
+    path(
+        "portal/account/contacts/<int:membership_id>/reactivate/",
+        views.contact_reactivate_view,
+        name="contact_reactivate",
+    ),
 ]

@@ -15,12 +15,12 @@ PRODUCTION = {
 }
 
 
+# Variables the test runner sets that a production process would not have.
+NOT_INHERITED = {"DEBUG", "HTTPS", "SECRET_KEY", "ALLOWED_HOSTS", "BEHIND_PROXY", "DJANGO_ALLOW_ASYNC_UNSAFE"}
+
+
 def manage(*args, **env):
-    clean = {
-        k: v
-        for k, v in os.environ.items()
-        if k not in {"DEBUG", "HTTPS", "SECRET_KEY", "ALLOWED_HOSTS", "DJANGO_ALLOW_ASYNC_UNSAFE"}
-    }
+    clean = {k: v for k, v in os.environ.items() if k not in NOT_INHERITED}
     return subprocess.run(
         [sys.executable, "manage.py", *args],
         cwd=ROOT,
@@ -48,3 +48,31 @@ def test_a_malformed_boolean_is_refused_by_name():
     result = manage("check", **{**PRODUCTION, "DEBUG": "maybe"})
     assert result.returncode != 0
     assert "DEBUG must be a boolean" in result.stderr
+
+
+PROXY_PROBE = (
+    "from django.conf import settings; from django.test import RequestFactory;"
+    "from allauth.core.internal.httpkit import get_client_ip;"
+    "request = RequestFactory().get('/', HTTP_X_FORWARDED_PROTO='https',"
+    " HTTP_X_FORWARDED_FOR='203.0.113.9, 198.51.100.7', REMOTE_ADDR='10.0.0.2');"
+    "print(settings.SECURE_PROXY_SSL_HEADER, request.is_secure(), get_client_ip(request))"
+)
+
+
+def test_without_a_proxy_a_forwarded_proto_header_from_anyone_is_ignored():
+    result = manage("shell", "--no-imports", "-c", PROXY_PROBE, **PRODUCTION)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == ["None", "False", "10.0.0.2"]
+
+
+def test_behind_the_proxy_its_forwarded_proto_and_client_address_count():
+    result = manage("shell", "--no-imports", "-c", PROXY_PROBE, **PRODUCTION, BEHIND_PROXY="1")
+    assert result.returncode == 0, result.stderr
+    # The proxy appends the address it saw to X-Forwarded-For: only that last one is trusted.
+    assert result.stdout.split() == ["('HTTP_X_FORWARDED_PROTO',", "'https')", "True", "198.51.100.7"]
+
+
+def test_behind_the_proxy_production_still_passes_the_deploy_check():
+    result = manage("check", "--deploy", "--fail-level", "WARNING", **PRODUCTION, BEHIND_PROXY="1")
+    assert result.returncode == 0, result.stderr
+    assert "System check identified no issues" in result.stdout

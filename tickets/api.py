@@ -9,11 +9,12 @@ from django.core.exceptions import ValidationError
 from django.http import Http404
 from drf_spectacular.utils import extend_schema
 from rest_framework import status
-from rest_framework.parsers import JSONParser, MultiPartParser
+from rest_framework.parsers import MultiPartParser
 from rest_framework.response import Response
 from rest_framework.settings import api_settings
 from rest_framework.views import APIView
 
+from supportdesk.api import JSONParser
 from tenants.scope import Scope, scope_for
 from tickets.models import Case
 from tickets.selectors import (

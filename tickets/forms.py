@@ -1,11 +1,18 @@
 """Portal forms: they check the shape of what was typed; the services decide everything else."""
 
-import zoneinfo
-
 from django import forms
 
 from tenants.models import Product, Version
-from tickets.models import ResponseKind, Severity
+from tenants.selectors import organizations_acted_for
+from tenants.time_zones import time_zone_is_known
+from tickets.models import (
+    DESCRIPTION_MAX_LENGTH,
+    ESCALATION_REASON_MAX_LENGTH,
+    REPLY_MAX_LENGTH,
+    TROUBLESHOOTING_MAX_LENGTH,
+    ResponseKind,
+    Severity,
+)
 
 CATEGORIES = [
     ("", "Choose a category"),
@@ -68,11 +75,29 @@ class VersionSelect(forms.Select):
         return option
 
 
+class ColleagueCheckboxes(forms.CheckboxSelectMultiple):
+    """Each colleague's checkbox says which organizations that person acts for ("all" or ids), so the form can
+    offer only those who could read a case of the organization chosen."""
+
+    reach: dict[int, set[int] | None] = {}
+
+    def create_option(self, name, value, label, selected, index, subindex=None, attrs=None):
+        option = super().create_option(name, value, label, selected, index, subindex, attrs)
+        user_id = getattr(value, "value", None)
+        if user_id in self.reach:
+            organizations = self.reach[user_id]
+            option["attrs"]["data-organizations"] = (
+                "all" if organizations is None else " ".join(str(pk) for pk in sorted(organizations))
+            )
+        return option
+
+
 class CaseForm(forms.Form):
     organization = forms.ModelChoiceField(queryset=None, empty_label="Choose an organization")
     category = forms.ChoiceField(choices=CATEGORIES)
     subject = forms.CharField(max_length=200, widget=forms.TextInput(attrs={"autocomplete": "off"}))
     description = forms.CharField(
+        max_length=DESCRIPTION_MAX_LENGTH,
         widget=forms.Textarea(attrs={"rows": 7}),
         help_text="What happens, what you expected, since when, how many users. Markdown works.",
     )
@@ -93,13 +118,20 @@ class CaseForm(forms.Form):
         max_length=40, required=False, widget=forms.TextInput(attrs={"type": "tel"})
     )
     troubleshooting = forms.CharField(
-        label="Troubleshooting done so far", required=False, widget=forms.Textarea(attrs={"rows": 4})
+        label="Troubleshooting done so far",
+        max_length=TROUBLESHOOTING_MAX_LENGTH,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4}),
     )
     continues = forms.CharField(
         label="Continues case", max_length=20, required=False, help_text="The number of an earlier case."
     )
     cc = forms.ModelMultipleChoiceField(
-        label="CC colleagues", queryset=None, required=False, widget=forms.CheckboxSelectMultiple
+        label="CC colleagues",
+        queryset=None,
+        required=False,
+        widget=ColleagueCheckboxes,
+        help_text="Only colleagues who act for the case's organization can be copied.",
     )
     attachments = MultipleFileField(help_text="Logs, support packages, screenshots.")
 
@@ -113,6 +145,7 @@ class CaseForm(forms.Form):
         )
         self.fields["cc"].queryset = colleagues
         self.fields["cc"].label_from_instance = lambda user: f"{user.display_name} ({user.email})"
+        self.fields["cc"].widget.reach = organizations_acted_for(users=colleagues)
         self.fields["contact_time_zone"].choices = time_zone_choices(time_zone)
         self.fields["contact_time_zone"].initial = time_zone
         if organizations.count() == 1:
@@ -120,15 +153,15 @@ class CaseForm(forms.Form):
 
     def clean_contact_time_zone(self):
         value = self.cleaned_data["contact_time_zone"]
-        try:
-            zoneinfo.ZoneInfo(value)
-        except (zoneinfo.ZoneInfoNotFoundError, ValueError):
-            raise forms.ValidationError("Choose a time zone from the list.") from None
+        if not time_zone_is_known(value):
+            raise forms.ValidationError("Choose a time zone from the list.")
         return value
 
 
 class ReplyForm(forms.Form):
-    body = forms.CharField(label="Your reply", widget=forms.Textarea(attrs={"rows": 5}))
+    body = forms.CharField(
+        label="Your reply", max_length=REPLY_MAX_LENGTH, widget=forms.Textarea(attrs={"rows": 5})
+    )
     attachments = MultipleFileField()
     # Staff only; ignored for customers by the view.
     kind = forms.ChoiceField(
@@ -142,7 +175,9 @@ class ReplyForm(forms.Form):
 
 class EscalateForm(forms.Form):
     reason = forms.CharField(
-        label="Why does this case need escalating?", widget=forms.Textarea(attrs={"rows": 3})
+        label="Why does this case need escalating?",
+        max_length=ESCALATION_REASON_MAX_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 3}),
     )
 
 
@@ -157,7 +192,10 @@ class SeverityForm(forms.Form):
 
 class NotFixedForm(forms.Form):
     body = forms.CharField(
-        label="What still happens?", required=False, widget=forms.Textarea(attrs={"rows": 3})
+        label="What still happens?",
+        max_length=REPLY_MAX_LENGTH,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
     )
 
 

@@ -66,6 +66,14 @@ class CaseNumberSequence(models.Model):
         return f"{self.year}: {self.last_value}"
 
 
+# The longest texts people write on a case, in characters: the portal forms, the API serializers and the
+# services all refuse longer ones (the TextFields themselves do not). Long logs belong in attachments.
+DESCRIPTION_MAX_LENGTH = 20_000
+TROUBLESHOOTING_MAX_LENGTH = 10_000
+REPLY_MAX_LENGTH = 20_000
+ESCALATION_REASON_MAX_LENGTH = 2_000
+
+
 class Case(models.Model):
     number = models.CharField(max_length=20, unique=True)
     # The account is copied from the organization so that tenant scoping is one indexed column.

@@ -1,19 +1,16 @@
 """Who hears about a change to a case, and what the email says."""
 
 from supportdesk.emails import send_email
-from tenants.models import Membership, StaffRole, User
+from tenants.models import StaffRole, User
+from tenants.scope import scope_for
 from tickets.models import CaseEvent, Reply, Status
 
 
-def _contacts_of(case) -> list[User]:
-    """The requester and the CCs, as long as they are still active contacts of the account."""
-    people = [case.requester, *case.cc.all()]
-    active = set(
-        Membership.objects.filter(account_id=case.account_id, is_active=True, user__in=people).values_list(
-            "user_id", flat=True
-        )
-    )
-    return [person for person in dict.fromkeys(people) if person.pk in active and person.is_active]
+def _readers_of(case) -> list[User]:
+    """The requester and the CCs who may read the case now, through the same scope as the portal: a CC who
+    lost access since being copied (deactivated, or no longer acting for the organization) gets nothing."""
+    people = dict.fromkeys([case.requester, *case.cc.all()])
+    return [person for person in people if scope_for(person).cases().filter(pk=case.pk).exists()]
 
 
 def contacts_notify(*, event_id: int) -> int:
@@ -25,7 +22,7 @@ def contacts_notify(*, event_id: int) -> int:
         reply = Reply.objects.filter(pk=event.data.get("reply_id"), is_internal=False).first()
         if reply is None:
             return 0
-    recipients = [person for person in _contacts_of(case) if person.pk != event.actor_id]
+    recipients = [person for person in _readers_of(case) if person.pk != event.actor_id]
     for person in recipients:
         send_email(
             template="case_update",

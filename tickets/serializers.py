@@ -5,15 +5,28 @@ with. Lookups of tenant data (organizations, the continued case, CC contacts) go
 serializer's context, so something of another tenant reads exactly like something that does not exist.
 """
 
-import zoneinfo
+import datetime
 
 from django.urls import reverse
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from supportdesk.keys import KEY_MAX, KeyRelatedField
 from tenants.models import Product, User, Version
-from tickets.models import Attachment, Case, Reply, ResponseKind, Status
+from tenants.selectors import colleagues_for
+from tenants.time_zones import time_zone_is_known
+from tickets.models import (
+    DESCRIPTION_MAX_LENGTH,
+    ESCALATION_REASON_MAX_LENGTH,
+    REPLY_MAX_LENGTH,
+    TROUBLESHOOTING_MAX_LENGTH,
+    Attachment,
+    Case,
+    Reply,
+    ResponseKind,
+    Status,
+)
 
 TIME_FORMAT = "%H:%M"
 # Severities are plain integers in the schema: one enum would get two names (severity, requested_severity).
@@ -24,7 +37,7 @@ SEVERITY_HELP = "1 production down, 2 major loss of function, 3 partial issue or
 
 
 @extend_schema_field(OpenApiTypes.INT)
-class ScopedOrganizationField(serializers.PrimaryKeyRelatedField):
+class ScopedOrganizationField(KeyRelatedField):
     """An organization the reader acts for, by id."""
 
     default_error_messages = {"does_not_exist": "Choose one of the organizations you act for."}
@@ -48,18 +61,23 @@ class ScopedCaseNumberField(serializers.SlugRelatedField):
 
 @extend_schema_field(OpenApiTypes.EMAIL)
 class ContactEmailField(serializers.SlugRelatedField):
-    """An active contact of an account the reader belongs to, by email. Anyone else, known or not, gets the
-    same answer, so the field cannot be used to find out who has an account here."""
+    """A colleague the reader may copy, by email: for a contact, an active contact of its account acting for
+    one of its organizations; for staff, any active contact. Anyone else, known or not, gets the same answer,
+    so the field cannot be used to find out who has an account here. The service then checks that the person
+    acts for the case's organization."""
 
-    default_error_messages = {"does_not_exist": "CC contacts must be active contacts of the same account."}
+    default_error_messages = {
+        "does_not_exist": "CC contacts must be active colleagues who act for your organizations."
+    }
 
     def __init__(self, **kwargs):
         super().__init__(slug_field="email", **kwargs)
 
     def get_queryset(self):
-        return User.objects.filter(
-            membership__account__in=self.context["scope"].accounts(), membership__is_active=True
-        )
+        scope = self.context["scope"]
+        if scope.is_vendor_staff:
+            return User.objects.filter(is_active=True, membership__is_active=True)
+        return colleagues_for(scope=scope)
 
     def to_internal_value(self, data):
         # Emails are stored in lower case.
@@ -69,6 +87,26 @@ class ContactEmailField(serializers.SlugRelatedField):
 # --- cases --------------------------------------------------------------------------------------------------
 
 
+@extend_schema_field(
+    {"type": "string", "pattern": "^([01][0-9]|2[0-3]):[0-5][0-9](:[0-5][0-9])?$", "example": "09:00"}
+)
+class LocalTimeField(serializers.TimeField):
+    """A wall-clock time such as 09:00. DRF's TimeField would read "09:00+05:00" as 09:00, dropping the offset
+    without a word; the zone of the window is its own field."""
+
+    default_error_messages = {"offset": "Give a local time such as 09:00; the time zone goes in time_zone."}
+
+    def to_internal_value(self, value):
+        if isinstance(value, str):
+            try:
+                has_offset = datetime.time.fromisoformat(value.strip()).tzinfo is not None
+            except ValueError:
+                has_offset = False  # not ISO 8601: TimeField says what it takes
+            if has_offset:
+                self.fail("offset")
+        return super().to_internal_value(value)
+
+
 class ContactWindowSerializer(serializers.Serializer):
     """{"from": "09:00", "to": "12:00", "time_zone": "America/Denver"}, stored as best_time_from,
     best_time_to and contact_time_zone on the case."""
@@ -76,18 +114,16 @@ class ContactWindowSerializer(serializers.Serializer):
     def get_fields(self):
         # `from` is a Python keyword, so the fields cannot be class attributes.
         return {
-            "from": serializers.TimeField(format=TIME_FORMAT, source="best_time_from"),
-            "to": serializers.TimeField(format=TIME_FORMAT, source="best_time_to"),
+            "from": LocalTimeField(format=TIME_FORMAT, source="best_time_from"),
+            "to": LocalTimeField(format=TIME_FORMAT, source="best_time_to"),
             "time_zone": serializers.CharField(
                 source="contact_time_zone", max_length=64, help_text="IANA name, e.g. America/Denver"
             ),
         }
 
     def validate_time_zone(self, value):
-        try:
-            zoneinfo.ZoneInfo(value)
-        except (zoneinfo.ZoneInfoNotFoundError, ValueError):
-            raise serializers.ValidationError(f"Unknown time zone {value!r}.") from None
+        if not time_zone_is_known(value):
+            raise serializers.ValidationError(f"Unknown time zone {value!r}.")
         return value
 
 
@@ -100,20 +136,20 @@ class CaseSerializer(serializers.Serializer):
     organization = ScopedOrganizationField()
     category = serializers.CharField(max_length=80)
     subject = serializers.CharField(max_length=200)
-    description = serializers.CharField(trim_whitespace=False)
+    description = serializers.CharField(max_length=DESCRIPTION_MAX_LENGTH, trim_whitespace=False)
     requested_severity = serializers.IntegerField(min_value=1, max_value=3, help_text=SEVERITY_HELP)
     best_time_to_contact = ContactWindowSerializer(source="*")
-    product = serializers.PrimaryKeyRelatedField(
-        queryset=Product.objects.all(), required=False, allow_null=True
-    )
-    version = serializers.PrimaryKeyRelatedField(
+    product = KeyRelatedField(queryset=Product.objects.all(), required=False, allow_null=True)
+    version = KeyRelatedField(
         queryset=Version.objects.select_related("product"), required=False, allow_null=True
     )
     device_id = serializers.CharField(max_length=120, required=False, allow_blank=True)
     operating_system = serializers.CharField(max_length=120, required=False, allow_blank=True)
     os_version = serializers.CharField(max_length=60, required=False, allow_blank=True)
     contact_phone = serializers.CharField(max_length=40, required=False, allow_blank=True)
-    troubleshooting = serializers.CharField(required=False, allow_blank=True, trim_whitespace=False)
+    troubleshooting = serializers.CharField(
+        max_length=TROUBLESHOOTING_MAX_LENGTH, required=False, allow_blank=True, trim_whitespace=False
+    )
     continues = ScopedCaseNumberField(required=False, allow_null=True)
     cc = ContactEmailField(many=True, required=False)
 
@@ -173,7 +209,7 @@ class CaseListQuerySerializer(serializers.Serializer):
     status = serializers.ChoiceField(
         choices=[("active", "Not closed"), *Status.choices], required=False, allow_blank=True
     )
-    organization = serializers.IntegerField(required=False, min_value=1)
+    organization = serializers.IntegerField(required=False, min_value=1, max_value=KEY_MAX)
     severity = serializers.IntegerField(required=False, min_value=1, max_value=3)
     search = serializers.CharField(required=False, allow_blank=True, max_length=200)
 
@@ -213,7 +249,7 @@ class ReplySerializer(serializers.Serializer):
 
 
 class ReplyCreateSerializer(serializers.Serializer):
-    body = serializers.CharField(trim_whitespace=False)
+    body = serializers.CharField(max_length=REPLY_MAX_LENGTH, trim_whitespace=False)
     internal = serializers.BooleanField(default=False, help_text="Staff only: an internal note.")
     kind = serializers.ChoiceField(
         choices=ResponseKind.choices, required=False, allow_blank=True, default="", help_text="Staff only."
@@ -225,11 +261,13 @@ class ReplyCreateSerializer(serializers.Serializer):
 
 
 class NotFixedSerializer(serializers.Serializer):
-    body = serializers.CharField(required=False, allow_blank=True, default="", trim_whitespace=False)
+    body = serializers.CharField(
+        max_length=REPLY_MAX_LENGTH, required=False, allow_blank=True, default="", trim_whitespace=False
+    )
 
 
 class EscalateSerializer(serializers.Serializer):
-    reason = serializers.CharField()
+    reason = serializers.CharField(max_length=ESCALATION_REASON_MAX_LENGTH)
 
 
 class CcSerializer(serializers.Serializer):

@@ -2,7 +2,6 @@
 
 import datetime
 import mimetypes
-import zoneinfo
 from pathlib import PurePath
 
 from django.conf import settings
@@ -12,10 +11,15 @@ from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
 
 from sla.services import AutoCloseKind, auto_close_at, case_deadlines_apply
-from tenants.models import Membership, Organization, Product, User, Version
+from tenants.models import Organization, Product, User, Version
 from tenants.scope import scope_for
-from tenants.selectors import filing_eligibility
+from tenants.selectors import contacts_acting_for, filing_eligibility
+from tenants.time_zones import time_zone_is_known
 from tickets.models import (
+    DESCRIPTION_MAX_LENGTH,
+    ESCALATION_REASON_MAX_LENGTH,
+    REPLY_MAX_LENGTH,
+    TROUBLESHOOTING_MAX_LENGTH,
     Attachment,
     Case,
     CaseEvent,
@@ -148,16 +152,43 @@ def _attach(case: Case, reply: Reply | None, uploader: User, files) -> list[Atta
     return made
 
 
-def _cc_members(*, account_id: int, users) -> list[User]:
+def _cc_check(*, organization: Organization, users) -> list[User]:
+    """Only people who may read the case can be copied on it: active contacts acting for its organization."""
     users = list(users)
-    members = set(
-        Membership.objects.filter(account_id=account_id, user__in=users, is_active=True).values_list(
-            "user_id", flat=True
-        )
+    readers = set(
+        contacts_acting_for(organization=organization)
+        .filter(pk__in=[user.pk for user in users])
+        .values_list("pk", flat=True)
     )
-    if any(user.pk not in members for user in users):
-        raise ValidationError({"cc": "CC contacts must be active contacts of the same account."})
+    outsiders = [user for user in users if user.pk not in readers]
+    if outsiders:
+        names = ", ".join(user.display_name for user in outsiders)
+        raise ValidationError(
+            {"cc": f"{names} cannot read cases of {organization.name}: copy only people who act for it."}
+        )
     return users
+
+
+# What a refusal calls each text, the most characters it may have, and what to do instead.
+TEXT_LIMITS = {
+    "category": ("the category", Case._meta.get_field("category").max_length, "choose one from the list"),
+    "subject": ("the subject", Case._meta.get_field("subject").max_length, "the description can say more"),
+    "description": ("the description", DESCRIPTION_MAX_LENGTH, "attach long logs as files"),
+    "troubleshooting": ("the troubleshooting notes", TROUBLESHOOTING_MAX_LENGTH, "attach long logs as files"),
+    "body": ("a message", REPLY_MAX_LENGTH, "attach long logs as files"),
+    "reason": ("the reason", ESCALATION_REASON_MAX_LENGTH, "the conversation can say the rest"),
+}
+
+
+def text_length_check(**texts: str) -> None:
+    """Refuse a text longer than its field takes, naming the field. Forms and the API refuse it first; this
+    holds for every other caller too, and keeps each case page cheap to render."""
+    for field, text in texts.items():
+        name, limit, advice = TEXT_LIMITS[field]
+        if len(text) > limit:
+            raise ValidationError(
+                {field: f"Keep {name} within {limit:,} characters (it has {len(text):,}); {advice}."}
+            )
 
 
 def contact_window_check(*, best_time_from, best_time_to, contact_time_zone) -> None:
@@ -165,10 +196,8 @@ def contact_window_check(*, best_time_from, best_time_to, contact_time_zone) -> 
         raise ValidationError({"best_time_to_contact": "Give the window in which we should call you."})
     if best_time_from == best_time_to:
         raise ValidationError({"best_time_to_contact": "The window must not start and end at the same time."})
-    try:
-        zoneinfo.ZoneInfo(contact_time_zone)
-    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
-        raise ValidationError({"best_time_to_contact": f"Unknown time zone {contact_time_zone!r}."}) from None
+    if not time_zone_is_known(contact_time_zone):
+        raise ValidationError({"best_time_to_contact": f"Unknown time zone {contact_time_zone!r}."})
 
 
 @transaction.atomic
@@ -199,7 +228,7 @@ def ticket_create(
     """File a case for `organization` on behalf of `requester`, a contact who may act for it.
 
     Checks: eligibility (domain.md §1), the organization in the requester's scope, the severity, the
-    contact window, product and version covered by the contract, CCs of the same account, the continued
+    contact window, product and version covered by the contract, CCs who may read the case, the continued
     case visible to the requester, every attachment. Nothing is created unless all pass.
     Then: number, first-response deadline from the tier and severity (email forces severity 3), audit.
     """
@@ -214,6 +243,9 @@ def ticket_create(
     for field, value in [("category", category), ("subject", subject), ("description", description)]:
         if not value or not value.strip():
             raise ValidationError({field: "This field is required."})
+    text_length_check(
+        category=category, subject=subject, description=description, troubleshooting=troubleshooting
+    )
     contact_window_check(
         best_time_from=best_time_from, best_time_to=best_time_to, contact_time_zone=contact_time_zone
     )
@@ -225,7 +257,7 @@ def ticket_create(
         raise ValidationError({"product": f"{product} is not covered by your contract."})
     if continues is not None and not scope.cases().filter(pk=continues.pk).exists():
         raise ValidationError({"continues": "Choose one of your own cases."})
-    cc = _cc_members(account_id=organization.account_id, users=cc)
+    cc = _cc_check(organization=organization, users=cc)
     for uploaded in attachments:
         attachment_check(uploaded=uploaded)
 
@@ -299,6 +331,7 @@ def ticket_reply(
         raise ValidationError("This case is closed. Start a follow-up case instead.")
     if not body or not body.strip():
         raise ValidationError({"body": "Write a message."})
+    text_length_check(body=body)
     if internal and not staff:
         raise ValidationError({"internal": "Only support staff write internal notes."})
     if staff and not internal and kind not in ResponseKind.values:
@@ -373,6 +406,7 @@ def ticket_not_fixed(*, case: Case, actor: User, body: str = "") -> Case:
     case = _customer_action(case, actor)
     if case.status != Status.SOLUTION_PROPOSED:
         raise ValidationError({"status": "There is no proposed solution to turn down."})
+    text_length_check(body=body)
     if body.strip():
         Reply.objects.create(case=case, author=actor, body=body)
     case_transition(case=case, to=Status.OPEN, actor=actor, reason="not_fixed")
@@ -395,6 +429,7 @@ def ticket_escalate(*, case: Case, actor: User, reason: str) -> Case:
         raise ValidationError({"status": "A closed case cannot be escalated."})
     if not reason.strip():
         raise ValidationError({"reason": "Tell us why this case needs escalating."})
+    text_length_check(reason=reason)
     if case.escalated_at is not None:
         raise ValidationError({"status": "This case is already escalated."})
     case.escalated_at, case.escalation_reason = timezone.now(), reason.strip()
@@ -410,7 +445,7 @@ def ticket_escalate(*, case: Case, actor: User, reason: str) -> Case:
 def ticket_cc_set(*, case: Case, actor: User, users: list[User]) -> Case:
     """Replace the case's CC list with `users`, contacts of the case's account."""
     case = case_for_update(actor=actor, case_id=case.pk)
-    users = _cc_members(account_id=case.account_id, users=users)
+    users = _cc_check(organization=case.organization, users=users)
     before = sorted(case.cc.values_list("email", flat=True))
     case.cc.set(users)
     _event(case, actor, "cc_changed", **{"from": before, "to": sorted(user.email for user in users)})

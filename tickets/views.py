@@ -10,9 +10,10 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from sla.services import first_response_deadline, policy_for
+from supportdesk.keys import key_or_none
 from supportdesk.pagination import page_of
 from tenants.scope import scope_for
-from tenants.selectors import account_contacts, filing_eligibility
+from tenants.selectors import colleagues_for, contacts_acting_for, filing_eligibility
 from tickets.forms import (
     SEVERITY_HELP,
     CaseForm,
@@ -58,25 +59,23 @@ def _add_service_errors(form, error: ValidationError) -> None:
             form.add_error(None, message)
 
 
-def _int_or_none(value):
-    try:
-        return int(value)
-    except (TypeError, ValueError):
-        return None
-
-
 @login_required
 def portal(request):
     scope = scope_for(request.user)
     if scope.is_vendor_staff:
         return redirect("queue")
+    search, http_status = request.GET.get("q", "")[:100], 200
+    if "\x00" in search:
+        # PostgreSQL text cannot hold one; the API's `search` refuses it too.
+        messages.error(request, "Search cannot contain a NUL character.")
+        search, http_status = "", 400
     filters = CaseFilters(
         status=request.GET.get("status", "")
         if request.GET.get("status") in {*Status.values, "active"}
         else "",
-        organization_id=_int_or_none(request.GET.get("organization")),
-        severity=_int_or_none(request.GET.get("severity")),
-        search=request.GET.get("q", "")[:100],
+        organization_id=key_or_none(request.GET.get("organization")),
+        severity=key_or_none(request.GET.get("severity")),
+        search=search,
     )
     cases = case_list_for_portal(scope=scope, filters=filters)
     page = page_of(cases, number=request.GET.get("page"), per_page=PAGE_SIZE)
@@ -96,6 +95,7 @@ def portal(request):
             "query": query.urlencode(),
             "now": timezone.now(),
         },
+        status=http_status,
     )
 
 
@@ -118,7 +118,7 @@ def case_new(request):
     form_kwargs = {
         "organizations": scope.organizations(),
         "contract": eligibility.contract,
-        "colleagues": account_contacts(account_id=scope.membership.account_id).exclude(pk=request.user.pk),
+        "colleagues": colleagues_for(scope=scope).exclude(pk=request.user.pk),
         "time_zone": request.user.time_zone,
     }
     if request.method == "POST":
@@ -163,7 +163,7 @@ def case_new(request):
     else:
         initial = {"continues": request.GET.get("continues", "")[:20], "contact_phone": request.user.phone}
         form = CaseForm(initial=initial, **form_kwargs)
-    severity = _int_or_none(form["requested_severity"].value())
+    severity = key_or_none(form["requested_severity"].value())
     return render(
         request,
         "tickets/case_new.html",
@@ -205,7 +205,7 @@ def _render_case(
     severity_form=None,
     status=200,
 ):
-    colleagues = account_contacts(account_id=case.account_id).exclude(pk=case.requester_id)
+    colleagues = contacts_acting_for(organization=case.organization).exclude(pk=case.requester_id)
     return render(
         request,
         "tickets/case_detail.html",
@@ -279,12 +279,13 @@ def case_confirm(request, number):
 @login_required
 @require_POST
 def case_not_fixed(request, number):
-    body = request.POST.get("body", "")
-    return _case_action(
+    return _case_form_post(
         request,
         number,
-        lambda case: ticket_not_fixed(case=case, actor=request.user, body=body),
-        "The case is open again; support will follow up.",
+        form_class=NotFixedForm,
+        form_name="not_fixed_form",
+        do=lambda case, data: ticket_not_fixed(case=case, actor=request.user, body=data["body"]),
+        success="The case is open again; support will follow up.",
     )
 
 
@@ -352,7 +353,7 @@ def case_severity(request, number):
 def case_cc(request, number):
     scope = scope_for(request.user)
     case = _case_or_404(scope, number)
-    colleagues = account_contacts(account_id=case.account_id).exclude(pk=case.requester_id)
+    colleagues = contacts_acting_for(organization=case.organization).exclude(pk=case.requester_id)
     form = CcForm(request.POST, colleagues=colleagues)
     if form.is_valid():
         return _case_action(

@@ -65,12 +65,25 @@
     files.reportValidity();
   }
 
+  // Only colleagues who act for the chosen organization could read the case: offer only them.
+  var organization = form.querySelector("select[name=organization]");
+  function filterColleagues() {
+    form.querySelectorAll("input[name=cc][data-organizations]").forEach(function (box) {
+      var reach = box.dataset.organizations;
+      var readable = !organization.value || reach === "all" || reach.split(" ").indexOf(organization.value) !== -1;
+      box.closest("div").hidden = !readable;
+      if (!readable) box.checked = false;
+    });
+  }
+
   form.addEventListener("change", function (event) {
+    if (event.target === organization) filterColleagues();
     if (event.target.name === "requested_severity") updatePromise();
     if (event.target === version) updateVersion();
     if (event.target === product) filterVersions();
     if (event.target === files) checkFiles();
   });
   if (version) { filterVersions(); updateVersion(); }
+  if (organization) filterColleagues();
   updatePromise();
 })();

@@ -444,7 +444,7 @@ def test_bob_sets_who_is_cc_d(demo, bob):
     assert response.status_code == 200, response.json()
     assert response.json()["cc"] == ["alice@acme.test"]
     assert bob.put(f"{URL}{case.number}/cc/", {"cc": ["mia@northwind-msp.test"]}, format="json").json() == {
-        "cc": ["CC contacts must be active contacts of the same account."]
+        "cc": ["CC contacts must be active colleagues who act for your organizations."]
     }
 
 

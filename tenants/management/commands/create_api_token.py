@@ -1,7 +1,8 @@
 from django.core.management.base import BaseCommand, CommandError
 from rest_framework.authtoken.models import Token
 
-from tenants.models import User
+from tenants.authentication import NO_TOKENS_FOR_ADMINS
+from tenants.models import StaffRole, User
 
 
 class Command(BaseCommand):
@@ -19,5 +20,7 @@ class Command(BaseCommand):
             raise CommandError(f"No one signs in with {email}: check the address, or invite them first.")
         if not user.is_active:
             raise CommandError(f"{user.email} is deactivated: a token would not let them in.")
+        if user.staff_role == StaffRole.ADMIN:
+            raise CommandError(f"{user.email} has the admin role. {NO_TOKENS_FOR_ADMINS}")
         token, _ = Token.objects.get_or_create(user=user)
         self.stdout.write(token.key)
