@@ -17,8 +17,13 @@ run: $(STAMP)
 	DEBUG=1 $(PY) manage.py seed_demo
 	scripts/run-dev
 
+# The suite must leave the working tree as it found it (no generated file written into the repository).
 test: $(STAMP)
+	@git status --porcelain --untracked-files=all > $(VENV)/tree-before 2>/dev/null || true
 	scripts/with-test-services sh -c '$(PY) manage.py collectstatic --noinput -v0 && $(PY) -m pytest $(PYTEST_ARGS)'
+	@git status --porcelain --untracked-files=all > $(VENV)/tree-after 2>/dev/null || true
+	@cmp -s $(VENV)/tree-before $(VENV)/tree-after || { \
+	  echo "make test changed the working tree:"; diff $(VENV)/tree-before $(VENV)/tree-after; exit 1; }
 
 bench: $(STAMP)
 	scripts/with-test-services scripts/run-benches
