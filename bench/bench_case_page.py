@@ -144,7 +144,7 @@ def run() -> None:
     from django.core.management import call_command
     from django.test import Client
 
-    from tenants.demo import demo_seed
+    from demo.people import demo_seed
     from tenants.models import Organization, User
     from tickets.models import DESCRIPTION_MAX_LENGTH
     from tickets.services import ticket_create

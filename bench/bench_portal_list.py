@@ -255,7 +255,7 @@ def prepare() -> dict:
     from django.db import connection
     from django.utils import timezone
 
-    from tenants.demo import demo_seed
+    from demo.people import demo_seed
     from tenants.models import Account, Organization, User
     from tenants.selectors import contract_in_force
     from tickets.models import Case
@@ -307,8 +307,8 @@ def prepare() -> dict:
 def measure(*, mia, organizations) -> None:
     from django.test import Client
 
-    from tenants.scope import scope_for
     from tickets import views
+    from tickets.scope import scope_for
     from tickets.selectors import CaseFilters, case_list_for_portal
 
     print(

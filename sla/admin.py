@@ -1,9 +1,10 @@
-"""Admins edit calendars, policies and auto-close rules here; open cases follow in the background."""
+"""Admins edit calendars, policies and auto-close rules here; each change is announced (sla.signals), and the
+apps that own cases recompute them in the background."""
 
 from django.contrib import admin
 
 from sla.models import AutoCloseRule, Calendar, ClosedDate, Policy
-from sla.services import sla_recompute_schedule
+from sla.signals import rules_changed_announce
 
 
 class ClosedDateInline(admin.TabularInline):
@@ -21,7 +22,7 @@ class CalendarAdmin(admin.ModelAdmin):
         super().save_related(request, form, formsets, change)
         # The calendar row is saved on every submit, so its timestamp moves even when only closed dates did.
         form.instance.save(update_fields=["updated_at"])
-        sla_recompute_schedule(calendar_ids=[form.instance.pk])
+        rules_changed_announce(calendar_ids=[form.instance.pk])
 
 
 @admin.register(Policy)
@@ -33,7 +34,7 @@ class PolicyAdmin(admin.ModelAdmin):
     def save_model(self, request, obj, form, change):
         previous_tier_ids = [form.initial["tier"]] if change and "tier" in form.initial else []
         super().save_model(request, obj, form, change)
-        sla_recompute_schedule(policy_ids=[obj.pk], tier_ids=previous_tier_ids)
+        rules_changed_announce(policy_ids=[obj.pk], tier_ids=previous_tier_ids)
 
 
 @admin.register(AutoCloseRule)

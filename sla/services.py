@@ -1,6 +1,7 @@
 """The SLA layer between the database and the plain-Python engine (sla/engine.py).
 
-Loads calendars and policies, computes a case's deadlines, recomputes open cases when the rules change.
+Loads calendars and policies and computes deadlines for a tier, a severity and an instant. It knows no cases:
+when its rules change it announces it (sla.signals.rules_changed) and tickets/ recomputes the cases it owns.
 All SLA arithmetic happens in the engine; this module only feeds it.
 """
 
@@ -10,17 +11,15 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from django.db import transaction
-from django.db.models import Q
 
 from sla import engine
 from sla.models import AutoCloseRule, Calendar, Policy
 from sla.presets import preset_install
+from sla.signals import rules_changed_announce
 from tenants.models import Tier
-from tickets.models import Case, CaseEvent, Status
 
 # Closed dates from holiday lists are loaded for these years: cases are received in them.
 HOLIDAY_YEARS = range(2000, 2061)
-RECOMPUTE_BATCH_SIZE = 500
 
 _cache_lock = threading.Lock()
 _calendars: dict[int, tuple[tuple, engine.Calendar]] = {}
@@ -111,115 +110,13 @@ def auto_close_at(*, tier: Tier, kind: str, waiting_since: datetime.datetime) ->
     return business_days_engine(rule.business_days).add_business_days(waiting_since, days)
 
 
-def case_deadlines_apply(*, case, policies: dict | None = None) -> bool:
-    """Set the case's first-response deadline and at-risk instant from its tier, validated severity and
-    received time. Does not save. Returns whether anything changed.
-
-    `policies` maps (tier_id, severity) to a Policy, for callers working through many cases.
-    """
-    tier_id = case.contract.tier_id if case.contract_id else None
-    if policies is not None:
-        policy = policies.get((tier_id, case.severity))
-    else:
-        policy = policy_for(tier=case.contract.tier, severity=case.severity) if tier_id else None
-    if policy is None:
-        due = at_risk_at = None
-    else:
-        deadline = first_response_deadline(policy=policy, received_at=case.received_at)
-        due, at_risk_at = deadline.due, deadline.at_risk_at
-    changed = (case.first_response_due, case.first_response_at_risk_at) != (due, at_risk_at)
-    case.first_response_due, case.first_response_at_risk_at = due, at_risk_at
-    return changed
-
-
-def sla_recompute_open_cases(
-    *,
-    calendar_ids: list[int] = (),
-    policy_ids: list[int] = (),
-    tier_ids: list[int] = (),
-    contract_ids: list[int] = (),
-    batch_size: int = RECOMPUTE_BATCH_SIZE,
-) -> int:
-    """Give new deadlines to the cases still waiting for a first response whose rules changed.
-
-    A case depends on the policy of its contract's tier and its validated severity, and on that policy's
-    calendar. Works in batches, each in its own transaction with its rows locked, so a worker that dies
-    leaves every case either untouched or fully recomputed, and running it twice changes nothing more.
-    Returns the number of cases whose deadline moved.
-    """
-    pairs = set(
-        Policy.objects.filter(Q(pk__in=policy_ids) | Q(calendar_id__in=calendar_ids)).values_list(
-            "tier_id", "severity"
-        )
-    )
-    depends = Q(contract_id__in=contract_ids) | Q(contract__tier_id__in=tier_ids)
-    for tier_id, severity in pairs:
-        depends |= Q(contract__tier_id=tier_id, severity=severity)
-    waiting = Case.objects.filter(depends, first_responded_at__isnull=True).exclude(status=Status.CLOSED)
-
-    policies = {(p.tier_id, p.severity): p for p in Policy.objects.select_related("calendar")}
-    moved = 0
-    last_pk = 0
-    while True:
-        with transaction.atomic():
-            batch = list(
-                waiting.filter(pk__gt=last_pk)
-                .select_related("contract")
-                .select_for_update(of=("self",))
-                .order_by("pk")[:batch_size]
-            )
-            if not batch:
-                return moved
-            last_pk = batch[-1].pk
-            changed, events = [], []
-            for case in batch:
-                before = case.first_response_due
-                if case_deadlines_apply(case=case, policies=policies):
-                    changed.append(case)
-                    events.append(
-                        CaseEvent(
-                            case=case,
-                            kind="first_response_due_changed",
-                            data={
-                                "from": before.isoformat() if before else None,
-                                "to": case.first_response_due.isoformat()
-                                if case.first_response_due
-                                else None,
-                                "why": "SLA rules changed",
-                            },
-                        )
-                    )
-            Case.objects.bulk_update(changed, ["first_response_due", "first_response_at_risk_at"])
-            CaseEvent.objects.bulk_create(events)
-            moved += len(changed)
-
-
-def sla_recompute_schedule(
-    *,
-    calendar_ids: list[int] = (),
-    policy_ids: list[int] = (),
-    tier_ids: list[int] = (),
-    contract_ids: list[int] = (),
-) -> None:
-    """Recompute affected open cases in the background, once the change that calls for it has committed."""
-    from sla.tasks import recompute_deadlines
-
-    arguments = {
-        "calendar_ids": list(calendar_ids),
-        "policy_ids": list(policy_ids),
-        "tier_ids": list(tier_ids),
-        "contract_ids": list(contract_ids),
-    }
-    transaction.on_commit(lambda: recompute_deadlines.delay(**arguments))
-
-
 @transaction.atomic
 def sla_preset_load(*, name: str) -> None:
-    """Install an SLA preset (sla/presets.py) and recompute the open cases of its tiers."""
+    """Install an SLA preset (sla/presets.py) and announce, once committed, that its tiers' rules changed."""
     preset_install(name=name, Tier=Tier, Calendar=Calendar, Policy=Policy, AutoCloseRule=AutoCloseRule)
     from sla.presets import PRESETS
 
     tier_slugs = set(PRESETS[name]["policies"])
-    sla_recompute_schedule(
+    rules_changed_announce(
         tier_ids=list(Tier.objects.filter(slug__in=tier_slugs).values_list("pk", flat=True))
     )

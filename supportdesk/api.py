@@ -1,25 +1,21 @@
-"""One exception handler for the whole API: domain errors become a 4xx naming the field that is wrong."""
+"""One exception handler for the whole API: domain errors become a 4xx naming the field that is wrong, and a
+refused case action a 403 saying why."""
 
 from django.core.exceptions import ObjectDoesNotExist
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404
-from rest_framework import exceptions, parsers
+from rest_framework import exceptions, status
+from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
-
-class JSONParser(parsers.JSONParser):
-    """DRF's, except that JSON nested deeper than Python can read ("[" * 100000) is the client's mistake, a
-    400, rather than a RecursionError and a 500."""
-
-    def parse(self, stream, media_type=None, parser_context=None):
-        try:
-            return super().parse(stream, media_type, parser_context)
-        except RecursionError:
-            raise exceptions.ParseError("JSON parse error - nested too deeply.") from None
+from tickets.actions import CaseActionRefused
 
 
 def exception_handler(exc, context):
+    if isinstance(exc, CaseActionRefused):
+        # In the scope, but not allowed now: say why, and which action.
+        return Response({"detail": exc.message, "action": exc.action}, status=status.HTTP_403_FORBIDDEN)
     if isinstance(exc, DjangoValidationError):
         if hasattr(exc, "error_dict"):
             exc = exceptions.ValidationError(exc.message_dict)

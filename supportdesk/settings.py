@@ -75,6 +75,7 @@ INSTALLED_APPS = [
     "tenants",
     "sla",
     "tickets",
+    "demo",
 ]
 
 MIDDLEWARE = [
@@ -237,6 +238,8 @@ EMAIL_PORT = env_int("EMAIL_PORT", 25)
 EMAIL_HOST_USER = env_str("EMAIL_HOST_USER", "")
 EMAIL_HOST_PASSWORD = env_str("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
+# Seconds an SMTP send may take; well under the outbox's lease (tickets/outbox.py SENDING_LEASE).
+EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 60)
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "SupportDesk <support@supportdesk.local>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
@@ -273,7 +276,7 @@ REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "supportdesk.api.exception_handler",
     "DEFAULT_PARSER_CLASSES": [
-        "supportdesk.api.JSONParser",  # a 400, not a 500, for JSON nested too deeply
+        "lib.parsers.JSONParser",  # a 400, not a 500, for JSON nested too deeply
         "rest_framework.parsers.FormParser",
         "rest_framework.parsers.MultiPartParser",
     ],

@@ -1,8 +1,8 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 
-from sla.services import sla_recompute_schedule
 from tenants.models import Account, Contract, Membership, Organization, Product, Tier, User, Version
+from tenants.signals import contract_tier_changed_announce
 
 
 @admin.register(User)
@@ -68,8 +68,8 @@ class ContractAdmin(admin.ModelAdmin):
     def save_model(self, request, obj, form, change):
         super().save_model(request, obj, form, change)
         if change and "tier" in form.changed_data:
-            # Open cases of this contract are now measured against the new tier's targets.
-            sla_recompute_schedule(contract_ids=[obj.pk])
+            # What is measured against this contract's tier (its open cases) must follow: announce it.
+            contract_tier_changed_announce(contract_ids=[obj.pk])
 
 
 class VersionInline(admin.TabularInline):

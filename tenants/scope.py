@@ -1,21 +1,21 @@
-"""The one door to tenant data: what a signed-in person may see and act on.
+"""The one door to tenant data: which accounts, organizations and contacts a signed-in person may see.
 
-Every view, API endpoint, export and task reaches accounts, organizations and cases through `scope_for(user)`.
-Anything outside the scope must answer 404, exactly like something that does not exist (domain.md §1).
+Every view, API endpoint, export and task reaches accounts, organizations and contacts through
+`scope_for(user)`. Anything outside the scope must answer 404, exactly like something that does not exist
+(domain.md §1). Which cases a person may see is built on top of this, with the cases, in tickets.scope.
 
 - Vendor staff (engineer, supervisor, admin) see everything.
-- A portal admin sees every case of its account within the organizations it acts for (an MSP admin limited
-  to two of three client organizations never sees the third).
-- A contact sees the cases it filed and those it is CC'd on, within the organizations it acts for.
+- A portal admin sees its account and the organizations it acts for (an MSP admin limited to two of three
+  client organizations never sees the third), and the contacts within its reach (`contacts()`).
+- A contact sees its account and the organizations it acts for.
 - A deactivated contact, or a signed-in person with no membership, sees nothing.
 """
 
 from dataclasses import dataclass
 
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 
 from tenants.models import Account, Membership, Organization, User
-from tickets.models import Case
 
 
 @dataclass(frozen=True)
@@ -73,21 +73,6 @@ class Scope:
             pk__in=self.organizations().values("pk")
         )
         return contacts.filter(all_organizations=False).exclude(organizations__in=beyond_reach)
-
-    def cases(self) -> QuerySet[Case]:
-        if self.is_vendor_staff:
-            return Case.objects.all()
-        if self.membership is None:
-            return Case.objects.none()
-        cases = Case.objects.filter(account_id=self.membership.account_id)
-        if not self.membership.all_organizations:
-            cases = cases.filter(organization__in=self.organizations())
-        if not self.is_portal_admin:
-            cases = cases.filter(
-                Q(requester=self.user)
-                | Q(pk__in=Case.cc.through.objects.filter(user_id=self.user.pk).values("case_id"))
-            )
-        return cases
 
 
 def scope_for(user) -> Scope:

@@ -11,7 +11,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.urls import reverse
 
-from supportdesk.emails import send_email
+from lib.emails import send_email
 from tenants.models import Account, Membership, Organization, User
 from tenants.scope import scope_for
 

@@ -1,6 +1,6 @@
 import pytest
 
-from tenants.demo import demo_seed
+from demo.people import demo_seed
 from tenants.models import User
 
 
@@ -28,8 +28,12 @@ def empty_cache():
 
 
 @pytest.fixture
-def celery_worker(transactional_db, tmp_path):
-    """A real Celery worker process on the test broker and the test database; stopped after the test."""
+def start_worker(transactional_db, tmp_path):
+    """Start real Celery worker processes on the test broker and the test database; stopped after the test.
+
+    `start_worker(email_backend=…)` returns the process (`.log_path`, `.outbox`: the folder the workers'
+    emails land in, shared by every worker of the test). A test may kill one and start another.
+    """
     import os
     import subprocess
     import sys
@@ -43,50 +47,66 @@ def celery_worker(transactional_db, tmp_path):
     db = connection.settings_dict
     if db["ENGINE"] != "django.db.backends.postgresql":
         pytest.fail("Worker tests need PostgreSQL: run them through `make test`.")
-    name = f"test-{uuid.uuid4().hex[:8]}@localhost"
     outbox = tmp_path / "outbox"
-    env = {
-        **os.environ,
-        "DATABASE_URL": f"postgres://{db['USER']}@{db['HOST']}:{db['PORT']}/{db['NAME']}",
-        # The outside world is faked: the worker's emails land as files the test reads.
-        "EMAIL_BACKEND": "django.core.mail.backends.filebased.EmailBackend",
-        "EMAIL_FILE_PATH": str(outbox),
-    }
     app.control.purge()  # messages left by earlier tests that had no worker
-    log = (tmp_path / "worker.log").open("w")
-    worker = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "celery",
-            "-A",
-            "supportdesk",
-            "worker",
-            "--pool",
-            "solo",
-            "--loglevel",
-            "INFO",
-            "--hostname",
-            name,
-            "--without-gossip",
-            "--without-mingle",
-            "--without-heartbeat",
-        ],
-        env=env,
-        stdout=log,
-        stderr=subprocess.STDOUT,
-    )
-    deadline = time.monotonic() + 60
-    while not app.control.ping(destination=[name], timeout=0.5):
-        if worker.poll() is not None or time.monotonic() > deadline:
-            worker.kill()
-            pytest.fail("The Celery worker did not start:\n" + (tmp_path / "worker.log").read_text())
-    worker.log_path = tmp_path / "worker.log"
-    worker.outbox = outbox
-    yield worker
-    worker.terminate()
-    worker.wait(timeout=60)
-    log.close()
+    started = []
+
+    def start(*, email_backend="django.core.mail.backends.filebased.EmailBackend"):
+        name = f"test-{uuid.uuid4().hex[:8]}@localhost"
+        env = {
+            **os.environ,
+            "DATABASE_URL": f"postgres://{db['USER']}@{db['HOST']}:{db['PORT']}/{db['NAME']}",
+            # The outside world is faked: the worker's emails land as files the test reads.
+            "EMAIL_BACKEND": email_backend,
+            "EMAIL_FILE_PATH": str(outbox),
+        }
+        log_path = tmp_path / f"worker-{len(started) + 1}.log"
+        log = log_path.open("w")
+        worker = subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "celery",
+                "-A",
+                "supportdesk",
+                "worker",
+                "--pool",
+                "solo",
+                "--loglevel",
+                "INFO",
+                "--hostname",
+                name,
+                "--without-gossip",
+                "--without-mingle",
+                "--without-heartbeat",
+            ],
+            env=env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+        )
+        started.append((worker, log))
+        deadline = time.monotonic() + 60
+        while not app.control.ping(destination=[name], timeout=0.5):
+            if worker.poll() is not None or time.monotonic() > deadline:
+                worker.kill()
+                pytest.fail("The Celery worker did not start:\n" + log_path.read_text())
+        worker.log_path = log_path
+        worker.outbox = outbox
+        return worker
+
+    yield start
+    for worker, _ in started:
+        if worker.poll() is None:
+            worker.terminate()
+    for worker, log in started:
+        worker.wait(timeout=60)
+        log.close()
+
+
+@pytest.fixture
+def celery_worker(start_worker):
+    """One real Celery worker process whose emails land as files in `celery_worker.outbox`."""
+    return start_worker()
 
 
 def wait_until(condition, *, timeout=30.0, interval=0.2):

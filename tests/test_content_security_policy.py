@@ -10,7 +10,7 @@ from allauth.mfa.models import Authenticator
 from django.contrib import admin
 from django.urls import reverse
 
-from tenants.demo import DEMO_PASSWORD
+from demo.people import DEMO_PASSWORD
 from tests.tickets.helpers import file_case
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -126,16 +126,19 @@ def test_the_two_factor_setup_shows_its_qr_code_under_the_policy(client, demo):
     assert_strict_page(client, "/accounts/2fa/totp/activate/")
 
 
-def test_every_admin_list_and_add_page_carries_the_policy(client, demo, case):
+def test_every_admin_list_and_add_page_carries_the_policy(client, rf, demo, case):
     admin_user = demo["admin"]
     Authenticator.objects.create(user=admin_user, type=Authenticator.Type.TOTP, data={"secret": "unused"})
     client.force_login(admin_user)
     assert_strict_page(client, "/admin/")
     assert_strict_page(client, reverse("admin:tickets_case_change", args=[case.pk]))
-    for model in admin.site._registry:
+    request = rf.get("/admin/")
+    request.user = admin_user
+    for model, model_admin in admin.site._registry.items():
         info = (model._meta.app_label, model._meta.model_name)
         assert_strict_page(client, reverse("admin:{}_{}_changelist".format(*info)))
-        assert_strict_page(client, reverse("admin:{}_{}_add".format(*info)))
+        if model_admin.has_add_permission(request):  # the outbox, a record of what was sent, has none
+            assert_strict_page(client, reverse("admin:{}_{}_add".format(*info)))
 
 
 def test_the_api_docs_load_every_script_from_our_own_origin(client, db):

@@ -1,6 +1,8 @@
-from django.contrib import admin
+from django.contrib import admin, messages
+from django.utils import timezone
 
-from tickets.models import Case, CaseEvent
+from tickets.models import Case, CaseEvent, OutboundEmail
+from tickets.outbox import outbox_retry
 
 
 class CaseEventInline(admin.TabularInline):
@@ -30,3 +32,61 @@ class CaseAdmin(admin.ModelAdmin):
     raw_id_fields = ["account", "organization", "contract", "requester", "assignee", "cc"]
     readonly_fields = ["first_response_due", "first_response_at_risk_at", "created_at", "updated_at"]
     inlines = [CaseEventInline]
+
+
+@admin.register(OutboundEmail)
+class OutboundEmailAdmin(admin.ModelAdmin):
+    """The outbox, read-only: what was sent, what waits, what failed. Staff retry from the list."""
+
+    list_display = [
+        "created_at",
+        "case_number",
+        "template",
+        "address",
+        "status",
+        "attempts",
+        "next_attempt_at",
+        "sent_at",
+        "last_error",
+    ]
+    list_filter = ["status", "template"]
+    search_fields = ["address", "event__case__number"]
+    list_select_related = ["event__case"]
+    date_hierarchy = "created_at"
+    fields = readonly_fields = [
+        "event",
+        "recipient",
+        "address",
+        "template",
+        "status",
+        "attempts",
+        "next_attempt_at",
+        "claimed_at",
+        "sent_at",
+        "last_error",
+        "created_at",
+    ]
+    actions = ["retry_now"]
+
+    @admin.display(description="Case", ordering="event__case__number")
+    def case_number(self, email):
+        return email.event.case.number
+
+    @admin.action(description="Retry now (an interrupted email may already have been delivered)")
+    def retry_now(self, request, queryset):
+        retried = outbox_retry(email_ids=list(queryset.values_list("pk", flat=True)), now=timezone.now())
+        left = queryset.count() - retried
+        self.message_user(request, f"{retried} email(s) will be sent again now.", messages.SUCCESS)
+        if left:
+            self.message_user(
+                request, f"{left} sent, skipped or sending email(s) left as they are.", messages.WARNING
+            )
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

@@ -14,9 +14,9 @@ from rest_framework.response import Response
 from rest_framework.settings import api_settings
 from rest_framework.views import APIView
 
-from supportdesk.api import JSONParser
-from tenants.scope import Scope, scope_for
+from lib.parsers import JSONParser
 from tickets.models import Case
+from tickets.scope import Scope, scope_for
 from tickets.selectors import (
     CaseFilters,
     case_attachments,
@@ -35,6 +35,7 @@ from tickets.serializers import (
     NotFixedSerializer,
     ReplyCreateSerializer,
     ReplySerializer,
+    SeveritySerializer,
 )
 from tickets.services import (
     ticket_attach,
@@ -45,6 +46,7 @@ from tickets.services import (
     ticket_escalate,
     ticket_not_fixed,
     ticket_reply,
+    ticket_validate_severity,
 )
 
 
@@ -81,7 +83,8 @@ class ScopedCaseAPIView(ScopedAPIView):
 
     def case_response(self) -> Response:
         """The case as it is now, after a service changed it."""
-        return Response(CaseSerializer(case_detail(scope=self.scope, number=self.case.number)).data)
+        case = case_detail(scope=self.scope, number=self.case.number)
+        return Response(CaseSerializer(case, context={"scope": self.scope}).data)
 
 
 def _files_as_file_field(error: ValidationError) -> ValidationError:
@@ -107,6 +110,7 @@ class CaseListCreate(ScopedAPIView):
             organization_id=query.validated_data.get("organization"),
             severity=query.validated_data.get("severity"),
             search=query.validated_data.get("search", ""),
+            sla_state=query.validated_data.get("sla_state", ""),
         )
         paginator = self.pagination_class()
         page = paginator.paginate_queryset(
@@ -119,7 +123,8 @@ class CaseListCreate(ScopedAPIView):
         form = CaseSerializer(data=request.data, context={"scope": self.scope})
         form.is_valid(raise_exception=True)
         case = ticket_create(requester=request.user, **form.validated_data)
-        answer = CaseSerializer(case_detail(scope=self.scope, number=case.number)).data
+        case = case_detail(scope=self.scope, number=case.number)
+        answer = CaseSerializer(case, context={"scope": self.scope}).data
         return Response(answer, status=status.HTTP_201_CREATED, headers={"Location": answer["url"]})
 
 
@@ -128,7 +133,7 @@ class CaseDetail(ScopedCaseAPIView):
 
     @extend_schema(responses=CaseSerializer)
     def get(self, request, number):
-        return Response(CaseSerializer(self.case).data)
+        return Response(CaseSerializer(self.case, context={"scope": self.scope}).data)
 
 
 class CaseReplies(ScopedCaseAPIView):
@@ -187,6 +192,22 @@ class CaseClose(ScopedCaseAPIView):
     @extend_schema(request=None, responses=CaseSerializer)
     def post(self, request, number):
         ticket_close(case=self.case, actor=request.user)
+        return self.case_response()
+
+
+class CaseSeverity(ScopedCaseAPIView):
+    """Support validates the severity (staff only): the first-response deadline follows it."""
+
+    @extend_schema(request=SeveritySerializer, responses=CaseSerializer)
+    def post(self, request, number):
+        form = SeveritySerializer(data=request.data)
+        form.is_valid(raise_exception=True)
+        ticket_validate_severity(
+            case=self.case,
+            actor=request.user,
+            severity=form.validated_data["severity"],
+            reason=form.validated_data["reason"],
+        )
         return self.case_response()
 
 

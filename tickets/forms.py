@@ -9,6 +9,7 @@ from tickets.models import (
     DESCRIPTION_MAX_LENGTH,
     ESCALATION_REASON_MAX_LENGTH,
     REPLY_MAX_LENGTH,
+    SEVERITY_REASON_MAX_LENGTH,
     TROUBLESHOOTING_MAX_LENGTH,
     ResponseKind,
     Severity,
@@ -187,7 +188,7 @@ class SeverityForm(forms.Form):
     severity = forms.TypedChoiceField(
         label="Severity", choices=[(value, f"Severity {value}") for value in Severity.values], coerce=int
     )
-    reason = forms.CharField(label="Reason", max_length=500, widget=forms.TextInput())
+    reason = forms.CharField(label="Reason", max_length=SEVERITY_REASON_MAX_LENGTH, widget=forms.TextInput())
 
 
 class NotFixedForm(forms.Form):

@@ -56,6 +56,21 @@ class CloseReason(models.TextChoices):
     NO_RESPONSE = "no_response", "No reply to a request for information"
 
 
+class EventKind(models.TextChoices):
+    """What a case event records. Every writer names one of these; a free string is a programming error."""
+
+    CREATED = "created", "Case filed"
+    REPLIED = "replied", "Public reply"
+    INTERNAL_NOTE = "internal_note", "Internal note"
+    FIRST_RESPONSE = "first_response", "First response"
+    STATUS_CHANGED = "status_changed", "Status changed"
+    ESCALATED = "escalated", "Escalation requested"
+    CC_CHANGED = "cc_changed", "CC list changed"
+    ATTACHED = "attached", "Files attached"
+    SEVERITY_VALIDATED = "severity_validated", "Severity validated"
+    FIRST_RESPONSE_DUE_CHANGED = "first_response_due_changed", "First-response deadline moved"
+
+
 class CaseNumberSequence(models.Model):
     """One row per year; filing locks it to hand out the next case number (safe under concurrent filing)."""
 
@@ -72,6 +87,7 @@ DESCRIPTION_MAX_LENGTH = 20_000
 TROUBLESHOOTING_MAX_LENGTH = 10_000
 REPLY_MAX_LENGTH = 20_000
 ESCALATION_REASON_MAX_LENGTH = 2_000
+SEVERITY_REASON_MAX_LENGTH = 500
 
 
 class Case(models.Model):
@@ -162,8 +178,16 @@ class Case(models.Model):
     def __str__(self) -> str:
         return f"{self.number} {self.subject}"
 
-    def sla_state(self, now=None) -> str:
-        """on_track / at_risk / breached while waiting for the first response; met / missed once it came."""
+    # The SLA state at the reader's `now`: not a column but an annotation, set by
+    # tickets.selectors.with_sla_state on every case a list, the API or the case page reads.
+    sla_state: str
+
+    def sla_state_at(self, now=None) -> str:
+        """on_track / at_risk / breached while waiting for the first response; met / missed once it came.
+
+        For one case in memory (a service judging the response it just recorded). Lists, the API and the case
+        page read the `sla_state` annotation of tickets.selectors.with_sla_state, the same rule in SQL; a
+        test holds the two equal."""
         if self.first_response_due is None:
             return ""
         if self.first_responded_at is not None:
@@ -179,9 +203,9 @@ class Case(models.Model):
             return SlaState.AT_RISK
         return SlaState.ON_TRACK
 
-    def sla_state_display(self) -> str:
-        state = self.sla_state()
-        return SlaState(state).label if state else ""
+    def get_sla_state_display(self) -> str:
+        """The label of the `sla_state` annotation (see with_sla_state); "" without a deadline."""
+        return SlaState(self.sla_state).label if self.sla_state else ""
 
 
 class CaseEvent(models.Model):
@@ -189,7 +213,7 @@ class CaseEvent(models.Model):
 
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="events")
     actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True)
-    kind = models.CharField(max_length=40)
+    kind = models.CharField(max_length=40, choices=EventKind.choices)
     data = models.JSONField(default=dict, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
 
@@ -246,3 +270,43 @@ class Attachment(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+class EmailStatus(models.TextChoices):
+    PENDING = "pending", "Pending"
+    SENDING = "sending", "Sending"
+    SENT = "sent", "Sent"
+    SKIPPED = "skipped", "Skipped: the recipient may no longer read the case"
+    FAILED = "failed", "Failed: see the last error; staff may retry"
+    INTERRUPTED = "interrupted", "Interrupted: the sender stopped mid-send; check before retrying"
+
+
+class OutboundEmail(models.Model):
+    """The outbox: one email to one person about one case event, written in the event's transaction and
+    claimed, sent and marked by tickets.outbox (docs/decisions.md, "Email outbox")."""
+
+    event = models.ForeignKey(CaseEvent, on_delete=models.CASCADE, related_name="emails")
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    address = models.EmailField(help_text="The recipient's address when queued; the one used once sent.")
+    template = models.CharField(max_length=40, help_text="templates/emails/<template>_*")
+    status = models.CharField(max_length=20, choices=EmailStatus.choices, default=EmailStatus.PENDING)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    next_attempt_at = models.DateTimeField(default=timezone.now)
+    claimed_at = models.DateTimeField(null=True, blank=True)
+    last_error = models.TextField(blank=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        indexes = [
+            # The sender's scans: pending rows that are due, sending rows claimed too long ago.
+            models.Index(fields=["status", "next_attempt_at"], name="outboundemail_due"),
+            models.Index(fields=["status", "claimed_at"], name="outboundemail_claimed"),
+        ]
+        verbose_name = "outbound email"
+
+    def __str__(self) -> str:
+        return f"{self.template} to {self.address} ({self.status})"

@@ -1,11 +1,14 @@
 """Reads about cases. Every one starts from the reader's scope, so nothing outside it can leak."""
 
+import datetime
 from dataclasses import dataclass
 
+from django.db import models
 from django.db.models import BooleanField, ExpressionWrapper, F, Prefetch, Q, QuerySet
+from django.utils import timezone
 
-from tenants.scope import Scope
-from tickets.models import Attachment, Case, Reply, Status
+from tickets.models import Attachment, Case, Reply, SlaState, Status
+from tickets.scope import Scope
 
 
 @dataclass(frozen=True)
@@ -14,11 +17,45 @@ class CaseFilters:
     organization_id: int | None = None
     severity: int | None = None
     search: str = ""  # a case number (or its tail) or words of the subject
+    sla_state: str = ""  # a SlaState value: the state at the list's `now`
 
 
-def case_list_for_portal(*, scope: Scope, filters: CaseFilters = CaseFilters()) -> QuerySet[Case]:
-    """The cases a customer (or staff) sees in a list, newest first, with what a list row shows."""
-    cases = scope.cases()
+def with_sla_state(cases: QuerySet[Case], *, now: datetime.datetime) -> QuerySet[Case]:
+    """Annotate `sla_state` (a SlaState value, or "" for a case without a deadline) as it stands at `now`.
+
+    The one SLA state that lists, the API, the case page and dashboards show, filter and count on. The same
+    rule as Case.sla_state_at, in the same order (tests/tickets/test_sla_state_annotation.py holds the two
+    equal): no deadline → ""; answered → met or missed by the first response; closed unanswered → met or
+    missed by when it closed; otherwise breached from the deadline on, at risk from the at-risk instant on,
+    else on track.
+    """
+    due = F("first_response_due")
+    # First match wins. A comparison with NULL is unknown, so `first_responded_at__lte=due` means "answered,
+    # in time", and a case without an at-risk instant is never at risk, as in Python.
+    rules = [
+        (Q(first_response_due__isnull=True), ""),
+        (Q(first_responded_at__lte=due), SlaState.MET),
+        (Q(first_responded_at__isnull=False), SlaState.MISSED),
+        (Q(closed_at__lte=due), SlaState.MET),
+        (Q(closed_at__isnull=False), SlaState.MISSED),
+        (Q(first_response_due__lte=now), SlaState.BREACHED),
+        (Q(first_response_at_risk_at__lte=now), SlaState.AT_RISK),
+    ]
+    return cases.annotate(
+        sla_state=models.Case(
+            *(models.When(condition, then=models.Value(str(state))) for condition, state in rules),
+            default=models.Value(str(SlaState.ON_TRACK)),
+            output_field=models.CharField(),
+        )
+    )
+
+
+def case_list_for_portal(
+    *, scope: Scope, filters: CaseFilters = CaseFilters(), now: datetime.datetime | None = None
+) -> QuerySet[Case]:
+    """The cases a customer (or staff) sees in a list, newest first, with what a list row shows, each with
+    its `sla_state` at `now` (by default the present)."""
+    cases = with_sla_state(scope.cases(), now=now or timezone.now())
     if filters.status == "active":
         cases = cases.exclude(status=Status.CLOSED)
     elif filters.status:
@@ -32,13 +69,16 @@ def case_list_for_portal(*, scope: Scope, filters: CaseFilters = CaseFilters()) 
         cases = cases.filter(
             Q(number__iendswith=search) | Q(number__iexact=search) | Q(subject__icontains=search)
         )
+    if filters.sla_state:
+        cases = cases.filter(sla_state=filters.sla_state)
     return cases.select_related("organization", "requester").order_by("-received_at", "-pk")
 
 
-def case_detail(*, scope: Scope, number: str) -> Case:
-    """One case by its number, or Case.DoesNotExist (a 404) when it is not in the reader's scope."""
+def case_detail(*, scope: Scope, number: str, now: datetime.datetime | None = None) -> Case:
+    """One case by its number, or Case.DoesNotExist (a 404) when it is not in the reader's scope; with its
+    `sla_state` at `now` (by default the present), as the lists show it."""
     return (
-        scope.cases()
+        with_sla_state(scope.cases(), now=now or timezone.now())
         .select_related(
             "organization", "account", "requester", "product", "version", "contract__tier", "continues"
         )
@@ -71,12 +111,13 @@ def case_attachments(*, scope: Scope, case: Case) -> list[Attachment]:
     return list(attachments.order_by("created_at", "pk"))
 
 
-def case_queue(*, scope: Scope) -> QuerySet[Case]:
+def case_queue(*, scope: Scope, now: datetime.datetime | None = None) -> QuerySet[Case]:
     """Open cases: those still waiting for a first response, nearest deadline first; then answered ones,
-    oldest first. (Spelled out rather than relying on where a database sorts NULLs.)"""
+    oldest first. (Spelled out rather than relying on where a database sorts NULLs.) Each with its
+    `sla_state` at `now` (by default the present)."""
     answered = ExpressionWrapper(Q(first_responded_at__isnull=False), output_field=BooleanField())
     return (
-        scope.cases()
+        with_sla_state(scope.cases(), now=now or timezone.now())
         .exclude(status=Status.CLOSED)
         .select_related("organization", "account", "assignee")
         .order_by(answered.asc(), F("first_response_due").asc(nulls_last=True), "received_at", "pk")

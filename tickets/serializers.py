@@ -12,25 +12,33 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from supportdesk.keys import KEY_MAX, KeyRelatedField
+from lib.keys import KEY_MAX, KeyRelatedField
 from tenants.models import Product, User, Version
 from tenants.selectors import colleagues_for
 from tenants.time_zones import time_zone_is_known
+from tickets.actions import CaseAction, case_actions
 from tickets.models import (
     DESCRIPTION_MAX_LENGTH,
     ESCALATION_REASON_MAX_LENGTH,
     REPLY_MAX_LENGTH,
+    SEVERITY_REASON_MAX_LENGTH,
     TROUBLESHOOTING_MAX_LENGTH,
     Attachment,
     Case,
     Reply,
     ResponseKind,
+    SlaState,
     Status,
 )
 
 TIME_FORMAT = "%H:%M"
 # Severities are plain integers in the schema: one enum would get two names (severity, requested_severity).
 SEVERITY_HELP = "1 production down, 2 major loss of function, 3 partial issue or question"
+# Read from the selectors' `sla_state` annotation (tickets.selectors.with_sla_state), as the pages show it.
+SLA_STATE_HELP = (
+    "on_track, at_risk, breached while waiting for the first response; met or missed once support answered "
+    "(or the case closed unanswered); empty without a deadline."
+)
 
 
 # --- lookups through the scope ------------------------------------------------------------------------------
@@ -164,11 +172,14 @@ class CaseSerializer(serializers.Serializer):
     received_at = serializers.DateTimeField(read_only=True)
     first_response_due = serializers.DateTimeField(read_only=True, allow_null=True)
     first_response_at_risk_at = serializers.DateTimeField(read_only=True, allow_null=True)
-    sla_state = serializers.CharField(
-        read_only=True, help_text="on_track, at_risk, breached; met or missed once support answered."
-    )
+    sla_state = serializers.CharField(read_only=True, help_text=SLA_STATE_HELP)
     version_past_end_of_support = serializers.BooleanField(read_only=True)
     escalated = serializers.SerializerMethodField()
+    actions = serializers.SerializerMethodField(
+        help_text="What the reader may do to the case now: "
+        + ", ".join(CaseAction.values)
+        + ". Each has its route; anything else is refused with a 403."
+    )
     closed_at = serializers.DateTimeField(read_only=True, allow_null=True)
     close_reason = serializers.CharField(read_only=True)
     auto_close_at = serializers.DateTimeField(read_only=True, allow_null=True)
@@ -178,6 +189,9 @@ class CaseSerializer(serializers.Serializer):
 
     def get_escalated(self, case: Case) -> bool:
         return case.escalated_at is not None
+
+    def get_actions(self, case: Case) -> list[str]:
+        return case_actions(self.context["scope"], case)
 
 
 class CaseSummarySerializer(serializers.Serializer):
@@ -194,7 +208,7 @@ class CaseSummarySerializer(serializers.Serializer):
     requester = serializers.EmailField(source="requester.email")
     received_at = serializers.DateTimeField()
     first_response_due = serializers.DateTimeField(allow_null=True)
-    sla_state = serializers.CharField()
+    sla_state = serializers.CharField(help_text=SLA_STATE_HELP)
     escalated = serializers.SerializerMethodField()
     closed_at = serializers.DateTimeField(allow_null=True)
 
@@ -212,6 +226,9 @@ class CaseListQuerySerializer(serializers.Serializer):
     organization = serializers.IntegerField(required=False, min_value=1, max_value=KEY_MAX)
     severity = serializers.IntegerField(required=False, min_value=1, max_value=3)
     search = serializers.CharField(required=False, allow_blank=True, max_length=200)
+    sla_state = serializers.ChoiceField(
+        choices=SlaState.choices, required=False, allow_blank=True, help_text="The SLA state now."
+    )
 
 
 # --- conversation, attachments and actions ------------------------------------------------------------------
@@ -268,6 +285,11 @@ class NotFixedSerializer(serializers.Serializer):
 
 class EscalateSerializer(serializers.Serializer):
     reason = serializers.CharField(max_length=ESCALATION_REASON_MAX_LENGTH)
+
+
+class SeveritySerializer(serializers.Serializer):
+    severity = serializers.IntegerField(min_value=1, max_value=3, help_text=SEVERITY_HELP)
+    reason = serializers.CharField(max_length=SEVERITY_REASON_MAX_LENGTH, help_text="Why it changes.")
 
 
 class CcSerializer(serializers.Serializer):

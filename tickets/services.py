@@ -10,15 +10,17 @@ from django.db import transaction
 from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
 
-from sla.services import AutoCloseKind, auto_close_at, case_deadlines_apply
+from sla.services import AutoCloseKind, auto_close_at
 from tenants.models import Organization, Product, User, Version
-from tenants.scope import scope_for
 from tenants.selectors import contacts_acting_for, filing_eligibility
 from tenants.time_zones import time_zone_is_known
+from tickets.actions import CaseAction, case_action_check
+from tickets.deadlines import case_deadlines_apply
 from tickets.models import (
     DESCRIPTION_MAX_LENGTH,
     ESCALATION_REASON_MAX_LENGTH,
     REPLY_MAX_LENGTH,
+    SEVERITY_REASON_MAX_LENGTH,
     TROUBLESHOOTING_MAX_LENGTH,
     Attachment,
     Case,
@@ -26,11 +28,15 @@ from tickets.models import (
     CaseNumberSequence,
     Channel,
     CloseReason,
+    EventKind,
     Reply,
     ResponseKind,
     Severity,
     Status,
 )
+from tickets.notifications import CASE_UPDATE, ESCALATION, contacts_to_notify, supervisors_to_notify
+from tickets.outbox import outbox_queue
+from tickets.scope import scope_for
 
 # Logs are text; Python's table does not know the extension on every machine.
 mimetypes.add_type("text/plain", ".log")
@@ -53,12 +59,13 @@ def _iso(value: datetime.datetime | None) -> str | None:
     return value.isoformat() if value else None
 
 
-def _event(case: Case, actor: User | None, kind: str, notify: bool = False, **data) -> CaseEvent:
+def _event(case: Case, actor: User | None, kind: EventKind, notify: bool = False, **data) -> CaseEvent:
+    if not isinstance(kind, EventKind):
+        raise ValueError(f"Case events are EventKind members, not {kind!r}.")
     event = CaseEvent.objects.create(case=case, actor=actor, kind=kind, data=data)
     if notify:
-        from tickets.tasks import notify_contacts
-
-        transaction.on_commit(lambda: notify_contacts.delay(event_id=event.pk))
+        # Rows of this transaction: the emails commit with the event or not at all (tickets/outbox.py).
+        outbox_queue(event=event, template=CASE_UPDATE, recipients=contacts_to_notify(event=event))
     return event
 
 
@@ -75,6 +82,15 @@ def case_number_next(*, year: int) -> str:
 def case_for_update(*, actor: User, case_id: int) -> Case:
     """Lock a case the actor may see. Raises Case.DoesNotExist (a 404) for anything outside the scope."""
     return scope_for(actor).cases().select_for_update(of=("self",)).select_related("contract").get(pk=case_id)
+
+
+def case_for_action(*, actor: User, case_id: int, action: str) -> Case:
+    """The one check before a case action: find the case in the actor's scope (Case.DoesNotExist, a 404,
+    outside it), lock it, and ask `case_actions` whether this person may do this now (CaseActionRefused).
+    Call inside the write's transaction; the write then takes the locked case."""
+    case = case_for_update(actor=actor, case_id=case_id)
+    case_action_check(scope_for(actor), case, action)
+    return case
 
 
 def case_transition(
@@ -109,7 +125,9 @@ def case_transition(
             "updated_at",
         ]
     )
-    _event(case, actor, "status_changed", notify=notify, **{"from": before, "to": to, "reason": reason})
+    _event(
+        case, actor, EventKind.STATUS_CHANGED, notify=notify, **{"from": before, "to": to, "reason": reason}
+    )
 
 
 def _auto_close_for(case: Case, status: str, since: datetime.datetime) -> datetime.datetime | None:
@@ -296,7 +314,7 @@ def ticket_create(
     _event(
         case,
         requester,
-        "created",
+        EventKind.CREATED,
         channel=channel,
         requested_severity=requested_severity,
         severity=case.severity,
@@ -325,15 +343,12 @@ def ticket_reply(
     Customer: a reply to a case waiting on them reopens it; on a proposed solution it restarts the wait.
     """
     now = now or timezone.now()
-    case = case_for_update(actor=author, case_id=case.pk)
-    staff = scope_for(author).is_vendor_staff
-    if case.status == Status.CLOSED:
-        raise ValidationError("This case is closed. Start a follow-up case instead.")
+    action = CaseAction.NOTE if internal else CaseAction.REPLY
+    case = case_for_action(actor=author, case_id=case.pk, action=action)
+    staff = author.is_vendor_staff
     if not body or not body.strip():
         raise ValidationError({"body": "Write a message."})
     text_length_check(body=body)
-    if internal and not staff:
-        raise ValidationError({"internal": "Only support staff write internal notes."})
     if staff and not internal and kind not in ResponseKind.values:
         raise ValidationError({"kind": "Choose what kind of response this is."})
     for uploaded in attachments:
@@ -346,7 +361,7 @@ def ticket_reply(
     _event(
         case,
         author,
-        "internal_note" if internal else "replied",
+        EventKind.INTERNAL_NOTE if internal else EventKind.REPLIED,
         notify=staff and not internal,
         reply_id=reply.pk,
         response_kind=reply.kind,
@@ -361,8 +376,8 @@ def ticket_reply(
             _event(
                 case,
                 author,
-                "first_response",
-                sla_state=case.sla_state(now=now),
+                EventKind.FIRST_RESPONSE,
+                sla_state=case.sla_state_at(now=now),
                 due=_iso(case.first_response_due),
             )
         if propose_solution:
@@ -383,101 +398,85 @@ def ticket_reply(
     return reply
 
 
-def _customer_action(case: Case, actor: User) -> Case:
-    case = case_for_update(actor=actor, case_id=case.pk)
-    if scope_for(actor).is_vendor_staff:
-        raise ValidationError("This is the customer's decision.")
-    return case
-
-
 @transaction.atomic
-def ticket_confirm(*, case: Case, actor: User) -> Case:
+def ticket_confirm(*, case: Case, actor: User, now: datetime.datetime | None = None) -> Case:
     """The customer confirms the proposed solution: the case closes."""
-    case = _customer_action(case, actor)
-    if case.status != Status.SOLUTION_PROPOSED:
-        raise ValidationError({"status": "There is no proposed solution to confirm."})
-    case_transition(case=case, to=Status.CLOSED, actor=actor, reason=CloseReason.CONFIRMED)
+    case = case_for_action(actor=actor, case_id=case.pk, action=CaseAction.CONFIRM)
+    case_transition(case=case, to=Status.CLOSED, actor=actor, reason=CloseReason.CONFIRMED, now=now)
     return case
 
 
 @transaction.atomic
-def ticket_not_fixed(*, case: Case, actor: User, body: str = "") -> Case:
+def ticket_not_fixed(
+    *, case: Case, actor: User, body: str = "", now: datetime.datetime | None = None
+) -> Case:
     """The customer says the proposed solution did not fix it: the case opens again."""
-    case = _customer_action(case, actor)
-    if case.status != Status.SOLUTION_PROPOSED:
-        raise ValidationError({"status": "There is no proposed solution to turn down."})
+    now = now or timezone.now()
+    case = case_for_action(actor=actor, case_id=case.pk, action=CaseAction.NOT_FIXED)
     text_length_check(body=body)
     if body.strip():
-        Reply.objects.create(case=case, author=actor, body=body)
-    case_transition(case=case, to=Status.OPEN, actor=actor, reason="not_fixed")
+        Reply.objects.create(case=case, author=actor, body=body, created_at=now)
+    case_transition(case=case, to=Status.OPEN, actor=actor, reason="not_fixed", now=now)
     return case
 
 
 @transaction.atomic
-def ticket_close(*, case: Case, actor: User) -> Case:
+def ticket_close(*, case: Case, actor: User, now: datetime.datetime | None = None) -> Case:
     """The customer closes the case, whatever its state (a closed case is final)."""
-    case = _customer_action(case, actor)
-    case_transition(case=case, to=Status.CLOSED, actor=actor, reason=CloseReason.CUSTOMER)
+    case = case_for_action(actor=actor, case_id=case.pk, action=CaseAction.CLOSE)
+    case_transition(case=case, to=Status.CLOSED, actor=actor, reason=CloseReason.CUSTOMER, now=now)
     return case
 
 
 @transaction.atomic
-def ticket_escalate(*, case: Case, actor: User, reason: str) -> Case:
+def ticket_escalate(*, case: Case, actor: User, reason: str, now: datetime.datetime | None = None) -> Case:
     """Ask for an escalation: the case is flagged for the escalation queue and supervisors are told."""
-    case = case_for_update(actor=actor, case_id=case.pk)
-    if case.status == Status.CLOSED:
-        raise ValidationError({"status": "A closed case cannot be escalated."})
+    case = case_for_action(actor=actor, case_id=case.pk, action=CaseAction.ESCALATE)
     if not reason.strip():
         raise ValidationError({"reason": "Tell us why this case needs escalating."})
     text_length_check(reason=reason)
-    if case.escalated_at is not None:
-        raise ValidationError({"status": "This case is already escalated."})
-    case.escalated_at, case.escalation_reason = timezone.now(), reason.strip()
+    case.escalated_at, case.escalation_reason = now or timezone.now(), reason.strip()
     case.save(update_fields=["escalated_at", "escalation_reason", "updated_at"])
-    event = _event(case, actor, "escalated", reason=reason.strip())
-    from tickets.tasks import notify_supervisors
-
-    transaction.on_commit(lambda: notify_supervisors.delay(event_id=event.pk))
+    event = _event(case, actor, EventKind.ESCALATED, reason=reason.strip())
+    outbox_queue(event=event, template=ESCALATION, recipients=supervisors_to_notify())
     return case
 
 
 @transaction.atomic
 def ticket_cc_set(*, case: Case, actor: User, users: list[User]) -> Case:
-    """Replace the case's CC list with `users`, contacts of the case's account."""
-    case = case_for_update(actor=actor, case_id=case.pk)
+    """Replace the case's CC list with `users`, people who may read the case."""
+    case = case_for_action(actor=actor, case_id=case.pk, action=CaseAction.SET_CC)
     users = _cc_check(organization=case.organization, users=users)
     before = sorted(case.cc.values_list("email", flat=True))
     case.cc.set(users)
-    _event(case, actor, "cc_changed", **{"from": before, "to": sorted(user.email for user in users)})
+    _event(case, actor, EventKind.CC_CHANGED, **{"from": before, "to": sorted(user.email for user in users)})
     return case
 
 
 @transaction.atomic
 def ticket_attach(*, case: Case, actor: User, files) -> list[Attachment]:
     """Add files to a case outside a reply."""
-    case = case_for_update(actor=actor, case_id=case.pk)
-    if case.status == Status.CLOSED:
-        raise ValidationError("This case is closed. Start a follow-up case instead.")
+    case = case_for_action(actor=actor, case_id=case.pk, action=CaseAction.ATTACH)
     for uploaded in files:
         attachment_check(uploaded=uploaded)
     made = _attach(case, None, actor, files)
-    _event(case, actor, "attached", names=[attachment.name for attachment in made])
+    _event(case, actor, EventKind.ATTACHED, names=[attachment.name for attachment in made])
     return made
 
 
 @transaction.atomic
-def ticket_validate_severity(*, case: Case, actor: User, severity: int, reason: str) -> Case:
+def ticket_validate_severity(
+    *, case: Case, actor: User, severity: int, reason: str, now: datetime.datetime | None = None
+) -> Case:
     """Support validates the requested severity (domain.md §3): the SLA target follows the validated
     severity, still measured from the moment the case was received. Needs a reason; audited."""
-    if not scope_for(actor).is_vendor_staff:
-        raise ValidationError("Only support staff validate a case's severity.")
+    case = case_for_action(actor=actor, case_id=case.pk, action=CaseAction.VALIDATE_SEVERITY)
     if severity not in Severity.values:
         raise ValidationError({"severity": "Severity must be 1, 2 or 3."})
     if not reason.strip():
         raise ValidationError({"reason": "Say why the severity changes."})
-    case = case_for_update(actor=actor, case_id=case.pk)
-    if case.status == Status.CLOSED:
-        raise ValidationError("A closed case cannot change.")
+    if len(reason) > SEVERITY_REASON_MAX_LENGTH:
+        raise ValidationError({"reason": f"Keep the reason within {SEVERITY_REASON_MAX_LENGTH} characters."})
     before = case.severity
     case.severity = severity
     if case.first_responded_at is None:
@@ -486,7 +485,7 @@ def ticket_validate_severity(*, case: Case, actor: User, severity: int, reason: 
     _event(
         case,
         actor,
-        "severity_validated",
+        EventKind.SEVERITY_VALIDATED,
         **{
             "from": before,
             "to": severity,

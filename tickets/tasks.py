@@ -2,14 +2,25 @@
 
 from celery import shared_task
 
-from tickets.notifications import contacts_notify, supervisors_notify
+from tickets.deadlines import case_deadlines_recompute
+from tickets.outbox import outbox_deliver, outbox_sweep
 
 
 @shared_task(acks_late=True)
-def notify_contacts(*, event_id: int) -> int:
-    return contacts_notify(event_id=event_id)
+def deliver_emails(*, email_ids: list[int]) -> int:
+    """Thin: the nudge a change sends on commit, for the emails it queued (safe to run twice)."""
+    return outbox_deliver(email_ids=email_ids)
 
 
 @shared_task(acks_late=True)
-def notify_supervisors(*, event_id: int) -> int:
-    return supervisors_notify(event_id=event_id)
+def deliver_due_emails() -> int:
+    """Thin: beat's minute pass over the outbox; whatever a lost nudge or a backoff left waiting."""
+    return outbox_sweep()
+
+
+@shared_task(acks_late=True)
+def recompute_deadlines(*, calendar_ids=(), policy_ids=(), tier_ids=(), contract_ids=()):
+    """Thin: new first-response deadlines for open cases after an SLA rule changed (safe to run twice)."""
+    return case_deadlines_recompute(
+        calendar_ids=calendar_ids, policy_ids=policy_ids, tier_ids=tier_ids, contract_ids=contract_ids
+    )

@@ -9,11 +9,11 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from lib.keys import key_or_none
+from lib.pagination import page_of
 from sla.services import first_response_deadline, policy_for
-from supportdesk.keys import key_or_none
-from supportdesk.pagination import page_of
-from tenants.scope import scope_for
 from tenants.selectors import colleagues_for, contacts_acting_for, filing_eligibility
+from tickets.actions import CaseActionRefused, case_actions
 from tickets.forms import (
     SEVERITY_HELP,
     CaseForm,
@@ -23,7 +23,8 @@ from tickets.forms import (
     ReplyForm,
     SeverityForm,
 )
-from tickets.models import Attachment, Case, ResponseKind, Severity, Status
+from tickets.models import Attachment, Case, ResponseKind, Severity, SlaState, Status
+from tickets.scope import scope_for
 from tickets.selectors import (
     CaseFilters,
     case_attachment,
@@ -76,8 +77,10 @@ def portal(request):
         organization_id=key_or_none(request.GET.get("organization")),
         severity=key_or_none(request.GET.get("severity")),
         search=search,
+        sla_state=request.GET.get("sla_state", "") if request.GET.get("sla_state") in SlaState.values else "",
     )
-    cases = case_list_for_portal(scope=scope, filters=filters)
+    now = timezone.now()
+    cases = case_list_for_portal(scope=scope, filters=filters, now=now)
     page = page_of(cases, number=request.GET.get("page"), per_page=PAGE_SIZE)
     query = request.GET.copy()
     query.pop("page", None)
@@ -92,8 +95,9 @@ def portal(request):
             "filters": filters,
             "statuses": Status.choices,
             "severities": Severity.choices,
+            "sla_states": SlaState.choices,
             "query": query.urlencode(),
-            "now": timezone.now(),
+            "now": now,
         },
         status=http_status,
     )
@@ -219,6 +223,8 @@ def _render_case(
             "severity_form": severity_form or SeverityForm(initial={"severity": case.severity}),
             "cc_form": CcForm(colleagues=colleagues, initial={"cc": list(case.cc.all())}),
             "is_staff": scope.is_vendor_staff,
+            # The page offers only what this person may do now (the services check the same).
+            "actions": set(case_actions(scope, case)),
             "response_kinds": ResponseKind.choices,
             "now": timezone.now(),
         },
@@ -232,6 +238,7 @@ def case_reply(request, number):
     scope = scope_for(request.user)
     case = _case_or_404(scope, number)
     form = ReplyForm(request.POST, request.FILES)
+    status = 400
     if form.is_valid():
         staff = scope.is_vendor_staff
         try:
@@ -239,17 +246,20 @@ def case_reply(request, number):
                 case=case,
                 author=request.user,
                 body=form.cleaned_data["body"],
-                internal=staff and form.cleaned_data["internal"],
+                internal=form.cleaned_data["internal"],
                 kind=form.cleaned_data["kind"] if staff else "",
                 propose_solution=staff and form.cleaned_data["propose_solution"],
                 attachments=form.cleaned_data["attachments"],
             )
+        except CaseActionRefused as refusal:
+            form.add_error(None, refusal.message)
+            status = 403
         except ValidationError as error:
             _add_service_errors(form, error)
         else:
             messages.success(request, "Your reply is on the case.")
             return redirect("case_detail", number=case.number)
-    return _render_case(request, scope, case, reply_form=form, status=400)
+    return _render_case(request, scope, case, reply_form=form, status=status)
 
 
 def _case_action(request, number, action, success: str):
@@ -257,6 +267,8 @@ def _case_action(request, number, action, success: str):
     case = _case_or_404(scope, number)
     try:
         action(case)
+    except CaseActionRefused as refusal:
+        messages.error(request, refusal.message)
     except ValidationError as error:
         for message in error.messages:
             messages.error(request, message)
@@ -309,6 +321,9 @@ def _case_form_post(request, number, *, form_class, form_name: str, do, success:
     if form.is_valid():
         try:
             do(case, form.cleaned_data)
+        except CaseActionRefused as refusal:
+            messages.error(request, refusal.message)
+            return redirect("case_detail", number=case.number)
         except ValidationError as error:
             if not any(field in form.fields for field in getattr(error, "error_dict", {})):
                 messages.error(request, " ".join(error.messages))
@@ -388,5 +403,6 @@ def queue(request):
     scope = scope_for(request.user)
     if not scope.is_vendor_staff:
         raise Http404
-    page = page_of(case_queue(scope=scope), number=request.GET.get("page"), per_page=50)
-    return render(request, "tickets/queue.html", {"page": page, "now": timezone.now()})
+    now = timezone.now()
+    page = page_of(case_queue(scope=scope, now=now), number=request.GET.get("page"), per_page=50)
+    return render(request, "tickets/queue.html", {"page": page, "now": now})

@@ -6,7 +6,7 @@ import pytest
 from django.test import Client
 from django_celery_beat.models import CrontabSchedule
 
-from tenants.demo import DEMO_PASSWORD, demo_seed
+from demo.people import DEMO_PASSWORD, demo_seed
 from tenants.models import User
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]

@@ -4,7 +4,7 @@ import re
 
 import pytest
 
-from tenants.demo import DEMO_PASSWORD, demo_seed
+from demo.people import DEMO_PASSWORD, demo_seed
 from tenants.models import User
 from tickets.models import Case, ResponseKind
 from tickets.services import ticket_reply

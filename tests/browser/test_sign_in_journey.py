@@ -2,7 +2,7 @@
 
 import pytest
 
-from tenants.demo import DEMO_PASSWORD, demo_seed
+from demo.people import DEMO_PASSWORD, demo_seed
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

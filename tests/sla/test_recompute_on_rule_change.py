@@ -6,13 +6,13 @@ from zoneinfo import ZoneInfo
 import pytest
 from allauth.mfa.models import Authenticator
 
+from demo.people import demo_seed
 from sla.models import Calendar, Policy
-from sla.services import sla_recompute_open_cases
-from tenants.demo import demo_seed
 from tenants.models import Contract, Tier, User
 from tests.conftest import wait_until
 from tests.tickets import helpers
-from tickets.models import Case, CaseEvent
+from tickets.deadlines import case_deadlines_recompute
+from tickets.models import Case, CaseEvent, EventKind
 
 DENVER = ZoneInfo("America/Denver")
 WEDNESDAY_3PM = datetime.datetime(2026, 11, 25, 15, 0, tzinfo=DENVER)
@@ -74,7 +74,7 @@ def test_an_admin_closing_a_day_moves_open_standard_deadlines_through_the_worker
     assert (
         Case.objects.get(pk=premium.pk).first_response_due == premium_due
     )  # 24 × 7 does not use that calendar
-    event = CaseEvent.objects.get(case=standard, kind="first_response_due_changed")
+    event = CaseEvent.objects.get(case=standard, kind=EventKind.FIRST_RESPONSE_DUE_CHANGED)
     assert event.data["to"] == "2026-11-30T11:00:00-07:00"
 
 
@@ -87,19 +87,19 @@ def test_recomputing_twice_changes_nothing_more_and_skips_answered_and_closed_ca
     policy = Policy.objects.get(tier__slug="standard", severity=2)
     Policy.objects.filter(pk=policy.pk).update(target_minutes=60)
 
-    assert sla_recompute_open_cases(policy_ids=[policy.pk], batch_size=1) == 1
-    assert sla_recompute_open_cases(policy_ids=[policy.pk], batch_size=1) == 0
+    assert case_deadlines_recompute(policy_ids=[policy.pk], batch_size=1) == 1
+    assert case_deadlines_recompute(policy_ids=[policy.pk], batch_size=1) == 0
     assert Case.objects.get(pk=open_case.pk).first_response_due == datetime.datetime(
         2026, 11, 25, 16, 0, tzinfo=DENVER
     )
     assert Case.objects.get(pk=answered.pk).first_response_due == answered.first_response_due
     assert Case.objects.get(pk=closed.pk).first_response_due == closed.first_response_due
-    assert CaseEvent.objects.filter(kind="first_response_due_changed").count() == 1
+    assert CaseEvent.objects.filter(kind=EventKind.FIRST_RESPONSE_DUE_CHANGED).count() == 1
 
 
 def test_a_contract_moving_to_premium_gives_its_open_cases_premium_deadlines(demo):
     case = file_case("bob@acme.test", "Acme", 1)
     contract = Contract.objects.get(account__name="Acme")
     Contract.objects.filter(pk=contract.pk).update(tier=Tier.objects.get(slug="premium"))
-    assert sla_recompute_open_cases(contract_ids=[contract.pk]) == 1
+    assert case_deadlines_recompute(contract_ids=[contract.pk]) == 1
     assert Case.objects.get(pk=case.pk).first_response_due == WEDNESDAY_3PM + datetime.timedelta(hours=1)

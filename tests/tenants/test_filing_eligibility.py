@@ -2,7 +2,7 @@
 
 import pytest
 
-from tenants.demo import DEMO_PASSWORD
+from demo.people import DEMO_PASSWORD
 from tenants.models import Membership
 from tenants.selectors import filing_eligibility
 

@@ -5,9 +5,9 @@ import pytest
 from django.core import mail
 
 from tenants.models import Membership, Organization, User
-from tenants.scope import scope_for
 from tests.factories import MembershipFactory
 from tickets.models import Case
+from tickets.scope import scope_for
 
 CONTOSO, FABRIKAM, TAILSPIN = "Contoso Dental", "Fabrikam Logistics", "Tailspin Clinics"
 

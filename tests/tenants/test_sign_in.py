@@ -6,7 +6,7 @@ import pytest
 from django.core import mail
 from django.core.exceptions import ValidationError
 
-from tenants.demo import DEMO_PASSWORD
+from demo.people import DEMO_PASSWORD
 from tenants.models import Membership, User
 from tenants.services import contact_invite
 

@@ -327,8 +327,8 @@ def test_bob_can_attach_files_to_a_reply(demo, bob, media):
 def test_a_customer_cannot_write_an_internal_note(demo, bob):
     case = file_case(demo["bob"])
     response = bob.post(f"{URL}{case.number}/replies/", {"body": "psst", "internal": True}, format="json")
-    assert response.status_code == 400
-    assert "internal" in response.json()
+    assert response.status_code == 403
+    assert response.json() == {"detail": "Only support staff can do this.", "action": "note"}
     assert not Reply.objects.exists()
 
 
@@ -371,8 +371,11 @@ def test_replying_to_a_closed_case_is_refused(demo, bob):
     case = file_case(demo["bob"])
     ticket_close(case=case, actor=demo["bob"])
     response = bob.post(f"{URL}{case.number}/replies/", {"body": "One more thing"}, format="json")
-    assert response.status_code == 400
-    assert "follow-up" in response.json()["non_field_errors"][0]
+    assert response.status_code == 403
+    assert response.json() == {
+        "detail": "This case is closed. Start a follow-up case instead.",
+        "action": "reply",
+    }
 
 
 # --- the customer's decisions -------------------------------------------------------------------------------
@@ -396,8 +399,8 @@ def test_bob_confirms_the_solution_and_the_case_closes(bob, proposed):
 def test_there_is_nothing_to_confirm_before_support_proposes_a_solution(demo, bob):
     case = file_case(demo["bob"])
     response = bob.post(f"{URL}{case.number}/confirm/")
-    assert response.status_code == 400
-    assert "status" in response.json()
+    assert response.status_code == 403
+    assert response.json() == {"detail": "There is no proposed solution to answer.", "action": "confirm"}
 
 
 def test_bob_says_not_fixed_and_the_case_opens_again_with_his_words(bob, proposed):
@@ -420,7 +423,8 @@ def test_bob_closes_his_case(demo, bob):
 
 def test_confirming_is_the_customer_s_decision(demo, proposed):
     response = client_for(demo["engineer"]).post(f"{URL}{proposed.number}/confirm/")
-    assert response.status_code == 400
+    assert response.status_code == 403
+    assert response.json()["detail"] == "This is the customer's decision."
     proposed.refresh_from_db()
     assert proposed.status == Status.SOLUTION_PROPOSED
 
@@ -434,8 +438,8 @@ def test_bob_escalates_once_with_a_reason(demo, bob):
     assert response.json()["escalated"] is True
 
     again = bob.post(f"{URL}{case.number}/escalate/", {"reason": "Still urgent."}, format="json")
-    assert again.status_code == 400
-    assert "status" in again.json()
+    assert again.status_code == 403
+    assert again.json() == {"detail": "This case is already escalated.", "action": "escalate"}
 
 
 def test_bob_sets_who_is_cc_d(demo, bob):

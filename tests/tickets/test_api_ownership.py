@@ -26,6 +26,7 @@ ROUTES = [
     ("post", "tickets/<case_number:number>/not-fixed/", {"body": "Not fixed."}),
     ("post", "tickets/<case_number:number>/close/", {}),
     ("post", "tickets/<case_number:number>/escalate/", {"reason": "Because."}),
+    ("post", "tickets/<case_number:number>/severity/", {"severity": 1, "reason": "Because."}),
     ("put", "tickets/<case_number:number>/cc/", {"cc": []}),
     ("get", "tickets/<case_number:number>/attachments/", None),
     ("post", "tickets/<case_number:number>/attachments/", "upload"),

@@ -6,7 +6,7 @@ import threading
 import pytest
 from django.db import connection
 
-from tenants.demo import demo_seed
+from demo.people import demo_seed
 from tenants.models import User
 from tests.conftest import wait_until
 from tests.tickets.helpers import file_case

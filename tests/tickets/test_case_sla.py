@@ -7,7 +7,8 @@ import pytest
 from django.core.exceptions import ValidationError
 
 from tests.tickets import helpers
-from tickets.models import CaseEvent, Channel, SlaState
+from tickets.actions import CaseActionRefused
+from tickets.models import CaseEvent, Channel, EventKind, SlaState
 from tickets.services import ticket_validate_severity
 
 DENVER = ZoneInfo("America/Denver")
@@ -24,7 +25,7 @@ def test_a_standard_case_received_before_thanksgiving_is_due_friday_morning(demo
     # Three quarters of the 4 h target: 2 h on Wednesday, 1 h on Friday.
     assert case.first_response_at_risk_at == datetime.datetime(2026, 11, 27, 10, 0, tzinfo=DENVER)
     assert case.number.startswith("SD-2026-")
-    assert CaseEvent.objects.get(case=case, kind="created").data["first_response_due"] == (
+    assert CaseEvent.objects.get(case=case, kind=EventKind.CREATED).data["first_response_due"] == (
         "2026-11-27T11:00:00-07:00"
     )
 
@@ -50,7 +51,7 @@ def test_validating_the_severity_moves_the_deadline_measured_from_when_it_was_re
         case=case, actor=demo["engineer"], severity=1, reason="All users are down"
     )
     assert case.first_response_due == datetime.datetime(2026, 11, 27, 11, 0, tzinfo=DENVER)
-    event = CaseEvent.objects.get(case=case, kind="severity_validated")
+    event = CaseEvent.objects.get(case=case, kind=EventKind.SEVERITY_VALIDATED)
     assert event.actor == demo["engineer"]
     assert event.data == {
         "from": 3,
@@ -62,7 +63,7 @@ def test_validating_the_severity_moves_the_deadline_measured_from_when_it_was_re
 
 def test_only_staff_validate_severity_and_always_with_a_reason(demo):
     case = file_case(demo["bob"], "Acme", 3, datetime.datetime(2026, 11, 25, 15, 0, tzinfo=DENVER))
-    with pytest.raises(ValidationError, match="Only support staff"):
+    with pytest.raises(CaseActionRefused, match="Only support staff"):
         ticket_validate_severity(case=case, actor=demo["alice"], severity=1, reason="Please")
     with pytest.raises(ValidationError) as error:
         ticket_validate_severity(case=case, actor=demo["engineer"], severity=1, reason="  ")
@@ -72,13 +73,13 @@ def test_only_staff_validate_severity_and_always_with_a_reason(demo):
 def test_the_sla_state_goes_on_track_at_risk_breached(demo):
     case = file_case(demo["bob"], "Acme", 1, datetime.datetime(2026, 11, 25, 15, 0, tzinfo=DENVER))
     at = lambda *args: datetime.datetime(*args, tzinfo=DENVER)  # noqa: E731
-    assert case.sla_state(now=at(2026, 11, 25, 16, 0)) == SlaState.ON_TRACK
-    assert case.sla_state(now=at(2026, 11, 27, 10, 30)) == SlaState.AT_RISK
-    assert case.sla_state(now=at(2026, 11, 27, 11, 0)) == SlaState.BREACHED
+    assert case.sla_state_at(now=at(2026, 11, 25, 16, 0)) == SlaState.ON_TRACK
+    assert case.sla_state_at(now=at(2026, 11, 27, 10, 30)) == SlaState.AT_RISK
+    assert case.sla_state_at(now=at(2026, 11, 27, 11, 0)) == SlaState.BREACHED
     case.first_responded_at = at(2026, 11, 27, 10, 59)
-    assert case.sla_state(now=at(2026, 12, 1, 9, 0)) == SlaState.MET
+    assert case.sla_state_at(now=at(2026, 12, 1, 9, 0)) == SlaState.MET
     case.first_responded_at = at(2026, 11, 27, 11, 1)
-    assert case.sla_state(now=at(2026, 12, 1, 9, 0)) == SlaState.MISSED
+    assert case.sla_state_at(now=at(2026, 12, 1, 9, 0)) == SlaState.MISSED
 
 
 @pytest.mark.parametrize("who", ["fred", "olga"])

@@ -6,8 +6,8 @@ import pytest
 from django.db.models import F
 from django.utils import timezone
 
+from demo.cases import PAYING_ACCOUNTS, demo_cases_seed
 from tenants.models import Account, Organization
-from tickets.demo import PAYING_ACCOUNTS, demo_cases_seed
 from tickets.models import Attachment, Case, CaseEvent, Reply, Status
 
 

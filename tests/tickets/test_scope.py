@@ -3,8 +3,8 @@
 import pytest
 
 from tenants.models import Account, Membership, Organization
-from tenants.scope import scope_for
 from tests.factories import CaseFactory, UserFactory
+from tickets.scope import scope_for
 
 
 @pytest.fixture

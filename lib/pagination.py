@@ -7,7 +7,7 @@ number typed into the address) shows the last page there is: only then do we cou
 import math
 from dataclasses import dataclass
 
-from supportdesk.keys import KEY_MAX
+from lib.keys import KEY_MAX
 
 
 @dataclass(frozen=True)

@@ -1,7 +1,7 @@
 from django.core.management.base import BaseCommand
 
-from tenants.demo import DEMO_PASSWORD, demo_seed
-from tickets.demo import demo_cases_seed
+from demo.cases import demo_cases_seed
+from demo.people import DEMO_PASSWORD, demo_seed
 
 
 class Command(BaseCommand):

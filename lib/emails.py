@@ -14,11 +14,18 @@ def _render_plain_text(name: str, context: dict) -> str:
     return Engine.get_default().get_template(name).render(Context(context, autoescape=False))
 
 
-def send_email(*, template: str, to: list[str], context: dict) -> None:
+def email_message(
+    *, template: str, to: list[str], context: dict, headers: dict | None = None
+) -> EmailMultiAlternatives:
+    """The email, rendered and ready to send: for a sender that must render before it commits to sending."""
     context = {"site_url": settings.SITE_URL, **context}
     subject = " ".join(_render_plain_text(f"emails/{template}_subject.txt", context).split())
     text = _render_plain_text(f"emails/{template}_body.txt", context)
     html = render_to_string(f"emails/{template}_body.html", context)
-    message = EmailMultiAlternatives(subject=subject, body=text, to=to)
+    message = EmailMultiAlternatives(subject=subject, body=text, to=to, headers=headers)
     message.attach_alternative(html, "text/html")
-    message.send()
+    return message
+
+
+def send_email(*, template: str, to: list[str], context: dict, headers: dict | None = None) -> None:
+    email_message(template=template, to=to, context=context, headers=headers).send()

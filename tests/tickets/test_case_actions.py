@@ -1,0 +1,124 @@
+"""Who may do what to a case is one function: the page shows only those actions, the API lists them on the
+case, and the services refuse the rest with one exception, a 403 on the API and a message on the page."""
+
+import pytest
+from rest_framework.test import APIClient
+
+from tests.tickets.helpers import file_case
+from tickets.actions import CaseActionRefused
+from tickets.models import ResponseKind, Status
+from tickets.services import ticket_close, ticket_escalate, ticket_reply, ticket_validate_severity
+
+
+def api_for(user) -> APIClient:
+    api = APIClient()
+    api.force_authenticate(user)
+    return api
+
+
+@pytest.fixture
+def case(demo):
+    """Bob's case, Alice (portal admin) sees it; Carol-like colleague: Alice is not copied."""
+    return file_case("bob@acme.test", "Acme")
+
+
+def actions_of(user, case) -> list[str]:
+    return api_for(user).get(f"/api/v1/tickets/{case.number}/").json()["actions"]
+
+
+def test_each_role_is_offered_its_own_actions(demo, case):
+    assert actions_of(demo["bob"], case) == ["reply", "set_cc", "attach", "close", "escalate"]
+    assert actions_of(demo["alice"], case) == ["reply", "set_cc", "attach", "close", "escalate"]
+    for staff in ["engineer", "supervisor"]:
+        assert actions_of(demo[staff], case) == ["reply", "note", "validate_severity", "set_cc", "attach"]
+
+
+def test_a_proposed_solution_adds_the_customers_decision_and_closing_ends_everything(demo, case):
+    ticket_reply(
+        case=case, author=demo["engineer"], body="Try 4.2.", kind=ResponseKind.PATCH, propose_solution=True
+    )
+    assert actions_of(demo["bob"], case) == [
+        "reply",
+        "set_cc",
+        "attach",
+        "confirm",
+        "not_fixed",
+        "close",
+        "escalate",
+    ]
+    ticket_close(case=case, actor=demo["bob"])
+    assert actions_of(demo["bob"], case) == []
+    assert actions_of(demo["engineer"], case) == []
+
+
+def test_a_colleague_only_copied_replies_but_does_not_decide(demo):
+    case = file_case("alice@acme.test", "Acme", cc=[demo["bob"]])
+    assert actions_of(demo["bob"], case) == ["reply", "set_cc", "attach"]
+    response = api_for(demo["bob"]).post(f"/api/v1/tickets/{case.number}/close/")
+    assert response.status_code == 403
+    assert response.json() == {
+        "detail": "Only the person who filed this case or a portal admin of the account can do this.",
+        "action": "close",
+    }
+    case.refresh_from_db()
+    assert case.status == Status.NEW
+    page = _page_as(demo["bob"], case)
+    assert "Close this case" not in page and "Ask to escalate" not in page and "Send reply" in page
+
+
+def _page_as(user, case) -> str:
+    from django.test import Client
+
+    client = Client()
+    client.force_login(user)
+    return client.get(f"/portal/cases/{case.number}/").content.decode()
+
+
+def test_a_customers_internal_note_gets_the_same_refusal_on_both_surfaces(demo, case, client):
+    response = api_for(demo["bob"]).post(
+        f"/api/v1/tickets/{case.number}/replies/", {"body": "psst", "internal": True}, format="json"
+    )
+    assert response.status_code == 403
+    assert response.json() == {"detail": "Only support staff can do this.", "action": "note"}
+
+    client.force_login(demo["bob"])
+    page = client.post(f"/portal/cases/{case.number}/reply/", {"body": "psst", "internal": "on"})
+    assert page.status_code == 403
+    assert "Only support staff can do this." in page.content.decode()
+    assert "psst" in page.content.decode()  # what was typed is kept
+    assert case.replies.count() == 0
+
+
+def test_engineers_validate_the_severity_through_the_api_too(demo, case):
+    before = case.first_response_due
+    response = api_for(demo["engineer"]).post(
+        f"/api/v1/tickets/{case.number}/severity/",
+        {"severity": 1, "reason": "Payroll is down."},
+        format="json",
+    )
+    assert response.status_code == 200, response.json()
+    assert response.json()["severity"] == 1
+    case.refresh_from_db()
+    assert case.severity == 1 and case.first_response_due < before
+
+    refused = api_for(demo["bob"]).post(
+        f"/api/v1/tickets/{case.number}/severity/", {"severity": 1, "reason": "Please"}, format="json"
+    )
+    assert refused.status_code == 403
+    assert refused.json()["action"] == "validate_severity"
+    missing = api_for(demo["engineer"]).post(
+        f"/api/v1/tickets/{case.number}/severity/", {"severity": 1}, format="json"
+    )
+    assert missing.status_code == 400
+    assert list(missing.json()) == ["reason"]
+
+
+def test_the_services_refuse_with_the_one_exception(demo, case):
+    ticket_escalate(case=case, actor=demo["bob"], reason="Payroll tonight.")
+    with pytest.raises(CaseActionRefused) as again:
+        ticket_escalate(case=case, actor=demo["bob"], reason="Still urgent.")
+    assert again.value.action == "escalate" and again.value.message == "This case is already escalated."
+    with pytest.raises(CaseActionRefused):
+        ticket_validate_severity(case=case, actor=demo["bob"], severity=1, reason="Please")
+    with pytest.raises(CaseActionRefused):
+        ticket_close(case=case, actor=demo["engineer"])
