@@ -4,6 +4,8 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-$(shell cksum pyproject.toml | cut -d' ' -f1)
 
+ENGINE_TESTS := tests/sla/test_engine.py tests/sla/test_engine_properties.py
+
 .PHONY: run test bench lint clean
 
 $(STAMP): pyproject.toml
@@ -20,6 +22,8 @@ run: $(STAMP)
 # The suite must leave the working tree as it found it (no generated file written into the repository).
 test: $(STAMP)
 	@git status --porcelain --untracked-files=all > $(VENV)/tree-before 2>/dev/null || true
+	# The SLA engine is plain Python: its tests run without Django (nor our conftest) first.
+	$(PY) -m pytest -q -p no:django -p no:schemathesis --confcutdir=tests/sla $(ENGINE_TESTS)
 	scripts/with-test-services sh -c '$(PY) manage.py collectstatic --noinput -v0 && $(PY) -m pytest $(PYTEST_ARGS)'
 	@git status --porcelain --untracked-files=all > $(VENV)/tree-after 2>/dev/null || true
 	@cmp -s $(VENV)/tree-before $(VENV)/tree-after || { \

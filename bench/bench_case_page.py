@@ -146,7 +146,7 @@ def run() -> None:
 
     from demo.people import demo_seed
     from tenants.models import Organization, User
-    from tickets.models import DESCRIPTION_MAX_LENGTH
+    from tickets.models import DESCRIPTION_MAX_LENGTH, Category
     from tickets.services import ticket_create
 
     mark = time.perf_counter()
@@ -177,7 +177,7 @@ def run() -> None:
         case = ticket_create(
             requester=User.objects.get(email="bob@acme.test"),
             organization=Organization.objects.get(name="Acme"),
-            category="Sign-in and single sign-on",
+            category=Category.objects.get(slug="sign_in"),
             subject=f"Bench: {name}",
             description=text,
             requested_severity=3,

@@ -36,32 +36,32 @@ GOAL_P95_MS = 50.0
 BENCH_DB = "supportdesk_bench"
 NUMBER_PREFIX = "SD-B-"
 
-# (category, subject): about one subject in five mentions SSO, so ?q=SSO matches a realistic share.
+# (category slug, subject): about one subject in five mentions SSO, so ?search=SSO matches a realistic share.
 SUBJECTS = [
-    ("Sign-in / SSO", "SSO sign-in fails with “Invalid SAML response”"),
-    ("Sign-in / SSO", "SSO loop between the gateway and the app after upgrade"),
-    ("Sign-in / SSO", "Users get AADSTS50011 on SSO to Microsoft 365"),
-    ("Sign-in / SSO", "Intermittent HTTP 502 on sign-in"),
-    ("Sign-in / SSO", "SSO session not shared between two apps"),
-    ("Multi-factor authentication", "MFA enrollment QR code not shown"),
-    ("Multi-factor authentication", "MFA push notifications delayed"),
-    ("Multi-factor authentication", "Remember-this-device ignored, MFA at every sign-in"),
-    ("Multi-factor authentication", "Bulk enrollment of hardware tokens"),
-    ("Directory sync", "LDAP sync skips users in nested groups"),
-    ("Directory sync", "LDAP sync stalls at “Fetching changes”"),
-    ("Directory sync", "Duplicate accounts after UPN change"),
-    ("Directory sync", "Attribute mapping for employeeNumber"),
-    ("Certificates", "SAML signing certificate expires soon: rotation steps"),
-    ("Certificates", "New IdP certificate not picked up"),
-    ("Agent installation", "Windows agent install fails with error 1603"),
-    ("Agent installation", "Silent install ignores the proxy parameter"),
-    ("Agent installation", "Agent blocked by Smart App Control"),
-    ("Agent", "Agent reports “certificate not trusted”"),
-    ("Self-service", "Password reset link expires immediately"),
-    ("Provisioning", "SCIM provisioning stopped for one app"),
-    ("Audit and reporting", "Audit log export missing sign-in events"),
-    ("Access policies", "Conditional access blocks shared kiosks"),
-    ("Administration console", "Admin console shows a blank page"),
+    ("sign_in", "SSO sign-in fails with “Invalid SAML response”"),
+    ("sign_in", "SSO loop between the gateway and the app after upgrade"),
+    ("sign_in", "Users get AADSTS50011 on SSO to Microsoft 365"),
+    ("sign_in", "Intermittent HTTP 502 on sign-in"),
+    ("sign_in", "SSO session not shared between two apps"),
+    ("mfa", "MFA enrollment QR code not shown"),
+    ("mfa", "MFA push notifications delayed"),
+    ("mfa", "Remember-this-device ignored, MFA at every sign-in"),
+    ("mfa", "Bulk enrollment of hardware tokens"),
+    ("directory_sync", "LDAP sync skips users in nested groups"),
+    ("directory_sync", "LDAP sync stalls at “Fetching changes”"),
+    ("directory_sync", "Duplicate accounts after UPN change"),
+    ("directory_sync", "Attribute mapping for employeeNumber"),
+    ("sign_in", "SAML signing certificate expires soon: rotation steps"),
+    ("sign_in", "New IdP certificate not picked up"),
+    ("agent", "Windows agent install fails with error 1603"),
+    ("agent", "Silent install ignores the proxy parameter"),
+    ("agent", "Agent blocked by Smart App Control"),
+    ("agent", "Agent reports “certificate not trusted”"),
+    ("sign_in", "Password reset link expires immediately"),
+    ("directory_sync", "SCIM provisioning stopped for one app"),
+    ("admin_console", "Audit log export missing sign-in events"),
+    ("sign_in", "Conditional access blocks shared kiosks"),
+    ("admin_console", "Admin console shows a blank page"),
 ]
 SEVERITIES = ([1] * 5) + ([2] * 25) + ([3] * 70)
 
@@ -95,9 +95,10 @@ def generate_cases(*, now: datetime, account, organizations, requesters, contrac
     from django.db import connection
 
     from sla.services import first_response_deadline, policy_for
-    from tickets.models import Case, CloseReason, Status
+    from tickets.models import Case, Category, CloseReason, Status
 
     rng = random.Random(SEED)
+    categories = dict(Category.objects.values_list("slug", "pk"))
     policies = {severity: policy_for(tier=contract.tier, severity=severity) for severity in (1, 2, 3)}
     span = int(timedelta(days=730).total_seconds())
     fields = [field for field in Case._meta.concrete_fields if not field.primary_key]
@@ -130,7 +131,7 @@ def generate_cases(*, now: datetime, account, organizations, requesters, contrac
             "organization_id": organization.pk,
             "contract_id": contract.pk,
             "requester_id": requester.pk,
-            "category": category,
+            "category_id": categories[category],
             "subject": subject,
             "description": f"{subject}. Seen on {rng.randint(1, 400)} devices since this morning.",
             "channel": rng.choices(["portal", "email", "phone", "chat"], weights=[80, 12, 5, 3])[0],
@@ -322,10 +323,10 @@ def measure(*, mia, organizations) -> None:
     series = [
         ("/portal/", "first page", REQUESTS),
         ("/portal/?page=50", "page 50", REQUESTS),
-        ("/portal/?q=SSO", "search SSO", REQUESTS),
+        ("/portal/?search=SSO", "search SSO", REQUESTS),
         ("/portal/?status=active", "not closed", EXTRA_REQUESTS),
         (f"/portal/?organization={tailspin.pk}&severity=1", "org + Sev 1", EXTRA_REQUESTS),
-        (f"/portal/?q={NUMBER_PREFIX}054321", "case number", EXTRA_REQUESTS),
+        (f"/portal/?search={NUMBER_PREFIX}054321", "case number", EXTRA_REQUESTS),
     ]
     results = []
     for path, label, requests in series:

@@ -18,7 +18,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from tenants.models import Organization, Product, User, Version
-from tickets.models import Attachment, Case, CaseEvent, ResponseKind
+from tickets.models import Attachment, Case, CaseEvent, Category, ResponseKind
 from tickets.services import ticket_close, ticket_confirm, ticket_create, ticket_escalate, ticket_reply
 
 PAYING_ACCOUNTS = ["Acme", "Northwind MSP", "Enterprise Corp"]
@@ -46,7 +46,7 @@ class Story:
     requester: str  # an email address
     days_ago: float
     severity: int
-    category: str
+    category: str  # a category's slug
     subject: str
     description: str
     at: str | None = None  # filed at this local time of the requester on a weekday; None: exactly days_ago
@@ -67,7 +67,8 @@ def _log_files(entries) -> LogFiles:
 
 def stories_load(path: Path) -> list[Story]:
     """The stories of a cases file (demo/cases.toml), people named by their email address. An unknown field,
-    person or reply kind is an error here, an unknown action when it is played (and nothing is filed)."""
+    person or reply kind is an error here, an unknown action or category when it is played (and nothing is
+    filed)."""
     data = tomllib.loads(path.read_text())
     people = data["people"]
     stories = []
@@ -175,6 +176,10 @@ def demo_cases_seed(*, now: datetime.datetime | None = None) -> int:
         (version.product.name, version.name): version for version in Version.objects.select_related("product")
     }
     products = {product.name: product for product in Product.objects.all()}
+    categories = {category.slug: category for category in Category.objects.all()}
+    unknown = sorted({story.category for story in STORIES} - set(categories))
+    if unknown:
+        raise ValueError(f"Demo cases name categories that do not exist: {', '.join(unknown)}.")
 
     # Filed oldest first, so case numbers grow with the time received.
     received = {id(story): _received(story, now, people[story.requester].time_zone) for story in STORIES}
@@ -183,7 +188,7 @@ def demo_cases_seed(*, now: datetime.datetime | None = None) -> int:
         case = ticket_create(
             requester=requester,
             organization=organizations[story.organization],
-            category=story.category,
+            category=categories[story.category],
             subject=story.subject,
             description=story.description,
             requested_severity=story.severity,

@@ -18,6 +18,8 @@ from tenants.models import (
     User,
     Version,
 )
+from tickets.categories import categories_install_defaults
+from tickets.models import Category
 
 DEMO_PASSWORD = "demo-pass-2026"  # noqa: S105 (documented demo password, demo data only)
 
@@ -113,9 +115,11 @@ def _person(email, first, last, time_zone, **extra) -> User:
 
 @transaction.atomic
 def demo_seed(*, today: datetime.date | None = None) -> list[User]:
-    """Create (or complete) the demo accounts, people and products. Returns the demo users."""
+    """Create (or complete) the demo accounts, people and products, and the default tiers, SLA presets and
+    case categories a test database may have lost. Returns the demo users."""
     today = today or timezone.localdate()
     tiers_install_defaults(Tier=Tier)
+    categories_install_defaults(Category=Category)
     for preset in ["default", "enterprise"]:
         sla_preset_load(name=preset)
     people = []

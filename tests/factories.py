@@ -6,7 +6,7 @@ import factory
 from django.utils import timezone
 
 from tenants.models import Account, Contract, Membership, Organization, Tier, User
-from tickets.models import Case
+from tickets.models import Case, Category
 
 PASSWORD = "test-pass-2026"
 
@@ -69,7 +69,7 @@ class CaseFactory(factory.django.DjangoModelFactory):
     organization = factory.SubFactory(OrganizationFactory)
     account = factory.SelfAttribute("organization.account")
     requester = factory.SubFactory(UserFactory)
-    category = "Sign-in"
+    category = factory.LazyFunction(lambda: Category.objects.get(slug="sign_in"))
     subject = factory.Sequence(lambda n: f"Case subject {n}")
     description = "Something is wrong."
     requested_severity = 3

@@ -1,8 +1,27 @@
 from django.contrib import admin, messages
 from django.utils import timezone
 
-from tickets.models import Case, CaseEvent, OutboundEmail
+from tickets.models import Case, CaseEvent, Category, OutboundEmail
 from tickets.outbox import outbox_retry
+
+
+@admin.register(Category)
+class CategoryAdmin(admin.ModelAdmin):
+    """The categories offered when filing. Retire one by unticking "offered": deleting one that cases use is
+    refused, and its cases keep showing its label."""
+
+    list_display = ["label", "slug", "is_active", "position"]
+    list_editable = ["is_active", "position"]
+    list_filter = ["is_active"]
+    search_fields = ["label", "slug"]
+    prepopulated_fields = {"slug": ["label"]}
+
+    def get_readonly_fields(self, request, obj=None):
+        # The form and API clients post the slug: once saved it stays, while the label may be reworded.
+        return ["slug"] if obj is not None else []
+
+    def get_prepopulated_fields(self, request, obj=None):
+        return {} if obj is not None else self.prepopulated_fields
 
 
 class CaseEventInline(admin.TabularInline):
@@ -26,7 +45,7 @@ class CaseAdmin(admin.ModelAdmin):
         "status",
         "first_response_due",
     ]
-    list_filter = ["status", "severity", "channel"]
+    list_filter = ["status", "severity", "channel", "category"]
     search_fields = ["number", "subject"]
     list_select_related = ["account", "organization"]
     raw_id_fields = ["account", "organization", "contract", "requester", "assignee", "cc"]

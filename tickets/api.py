@@ -18,7 +18,6 @@ from lib.parsers import JSONParser
 from tickets.models import Case
 from tickets.scope import Scope, scope_for
 from tickets.selectors import (
-    CaseFilters,
     case_attachments,
     case_conversation,
     case_detail,
@@ -36,6 +35,7 @@ from tickets.serializers import (
     ReplyCreateSerializer,
     ReplySerializer,
     SeveritySerializer,
+    case_filters_from,
 )
 from tickets.services import (
     ticket_attach,
@@ -103,15 +103,9 @@ class CaseListCreate(ScopedAPIView):
 
     @extend_schema(parameters=[CaseListQuerySerializer], responses=CaseSummarySerializer(many=True))
     def get(self, request):
-        query = CaseListQuerySerializer(data=request.query_params)
-        query.is_valid(raise_exception=True)
-        filters = CaseFilters(
-            status=query.validated_data.get("status", ""),
-            organization_id=query.validated_data.get("organization"),
-            severity=query.validated_data.get("severity"),
-            search=query.validated_data.get("search", ""),
-            sla_state=query.validated_data.get("sla_state", ""),
-        )
+        filters, errors = case_filters_from(request.query_params)
+        if errors:
+            raise ValidationError(errors)
         paginator = self.pagination_class()
         page = paginator.paginate_queryset(
             case_list_for_portal(scope=self.scope, filters=filters), request, view=self
@@ -225,11 +219,14 @@ class CaseEscalate(ScopedCaseAPIView):
 class CaseCc(ScopedCaseAPIView):
     """Replace the CC list with these contacts of the case's account."""
 
-    @extend_schema(request=CcSerializer, responses=CaseSerializer)
+    @extend_schema(request=CcSerializer, responses={200: CaseSerializer, 204: None})
     def put(self, request, number):
         form = CcSerializer(data=request.data, context={"scope": self.scope})
         form.is_valid(raise_exception=True)
         ticket_cc_set(case=self.case, actor=request.user, users=form.validated_data["cc"])
+        if not self.scope.cases().filter(pk=self.case.pk).exists():
+            # A colleague who took themselves off the list can no longer read it: saved, nothing to show.
+            return Response(status=status.HTTP_204_NO_CONTENT)
         return self.case_response()
 
 

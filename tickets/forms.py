@@ -14,19 +14,8 @@ from tickets.models import (
     ResponseKind,
     Severity,
 )
+from tickets.selectors import categories_offered
 
-CATEGORIES = [
-    ("", "Choose a category"),
-    ("sign_in", "Sign-in and single sign-on"),
-    ("mfa", "Multi-factor authentication"),
-    ("directory_sync", "Directory sync (LDAP / AD)"),
-    ("agent", "Agent install or update"),
-    ("admin_console", "Admin console"),
-    ("licensing", "Licensing and billing"),
-    ("performance", "Performance or outage"),
-    ("question", "How-to question"),
-    ("other", "Something else"),
-]
 SEVERITY_HELP = {
     1: "Production down: critical operations halted, most users affected, no workaround.",
     2: "Major loss of function with high impact on operations or users.",
@@ -95,7 +84,13 @@ class ColleagueCheckboxes(forms.CheckboxSelectMultiple):
 
 class CaseForm(forms.Form):
     organization = forms.ModelChoiceField(queryset=None, empty_label="Choose an organization")
-    category = forms.ChoiceField(choices=CATEGORIES)
+    # Posted as the slug, the same value the API takes (tickets.serializers.CategoryField).
+    category = forms.ModelChoiceField(
+        queryset=None,
+        to_field_name="slug",
+        empty_label="Choose a category",
+        error_messages={"invalid_choice": "Choose one of the categories in the list."},
+    )
     subject = forms.CharField(max_length=200, widget=forms.TextInput(attrs={"autocomplete": "off"}))
     description = forms.CharField(
         max_length=DESCRIPTION_MAX_LENGTH,
@@ -139,6 +134,7 @@ class CaseForm(forms.Form):
     def __init__(self, *args, organizations, contract, colleagues, time_zone, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["organization"].queryset = organizations
+        self.fields["category"].queryset = categories_offered()
         products = contract.products.all() if contract else Product.objects.none()
         self.fields["product"].queryset = products
         self.fields["version"].queryset = Version.objects.filter(product__in=products).select_related(

@@ -90,6 +90,32 @@ ESCALATION_REASON_MAX_LENGTH = 2_000
 SEVERITY_REASON_MAX_LENGTH = 500
 
 
+class Category(models.Model):
+    """What a case is about, chosen when it is filed: a short vocabulary admins keep in the admin.
+
+    The form, the API and the demo all name a category by its slug and show its label. A category in use
+    cannot be deleted (cases protect it): an admin retires it instead, and then it is no longer offered or
+    accepted while the cases filed under it keep showing its label."""
+
+    slug = models.SlugField(
+        max_length=40, unique=True, help_text="What the form and the API post; keep it once clients use it."
+    )
+    label = models.CharField(max_length=80, unique=True, help_text="What people see.")
+    is_active = models.BooleanField(
+        "offered",
+        default=True,
+        help_text="Untick to retire it: new cases can no longer choose it, filed ones keep it.",
+    )
+    position = models.PositiveSmallIntegerField(default=100, help_text="Lower comes first in the list.")
+
+    class Meta:
+        ordering = ["position", "label"]
+        verbose_name_plural = "categories"
+
+    def __str__(self) -> str:
+        return self.label
+
+
 class Case(models.Model):
     number = models.CharField(max_length=20, unique=True)
     # The account is copied from the organization so that tenant scoping is one indexed column.
@@ -110,7 +136,7 @@ class Case(models.Model):
         related_name="assigned_cases",
     )
 
-    category = models.CharField(max_length=80)
+    category = models.ForeignKey(Category, on_delete=models.PROTECT, related_name="cases")
     subject = models.CharField(max_length=200)
     description = models.TextField()
     channel = models.CharField(max_length=10, choices=Channel.choices, default=Channel.PORTAL)

@@ -7,7 +7,7 @@ from django.db import models
 from django.db.models import BooleanField, ExpressionWrapper, F, Prefetch, Q, QuerySet
 from django.utils import timezone
 
-from tickets.models import Attachment, Case, Reply, SlaState, Status
+from tickets.models import Attachment, Case, Category, Reply, SlaState, Status
 from tickets.scope import Scope
 
 
@@ -80,11 +80,24 @@ def case_detail(*, scope: Scope, number: str, now: datetime.datetime | None = No
     return (
         with_sla_state(scope.cases(), now=now or timezone.now())
         .select_related(
-            "organization", "account", "requester", "product", "version", "contract__tier", "continues"
+            "organization",
+            "account",
+            "requester",
+            "category",
+            "product",
+            "version",
+            "contract__tier",
+            "continues",
         )
         .prefetch_related("cc")
         .get(number=number)
     )
+
+
+def categories_offered() -> QuerySet[Category]:
+    """The categories a new case may have, in the admins' order: the form offers them, the API accepts their
+    slugs. Retired ones are left out; cases filed under them keep them."""
+    return Category.objects.filter(is_active=True).order_by("position", "label")
 
 
 def case_conversation(*, scope: Scope, case: Case) -> list[Reply]:

@@ -30,6 +30,7 @@ from tickets.models import (
     SlaState,
     Status,
 )
+from tickets.selectors import CaseFilters, categories_offered
 
 TIME_FORMAT = "%H:%M"
 # Severities are plain integers in the schema: one enum would get two names (severity, requested_severity).
@@ -92,6 +93,32 @@ class ContactEmailField(serializers.SlugRelatedField):
         return super().to_internal_value(data.lower() if isinstance(data, str) else data)
 
 
+@extend_schema_field({"type": "string", "example": "sign_in"})
+class CategoryField(serializers.SlugRelatedField):
+    """A category offered for new cases, by slug: the value the portal form posts. A retired category reads
+    like an unknown one; both answers list the slugs on offer (the vocabulary is the same for everyone)."""
+
+    default_error_messages = {
+        "does_not_exist": "Choose one of the categories: {choices}.",
+        "invalid": "Give a category's slug, one of: {choices}.",
+    }
+
+    def __init__(self, **kwargs):
+        super().__init__(slug_field="slug", **kwargs)
+
+    def get_queryset(self):
+        return categories_offered()
+
+    def fail(self, key, **kwargs):
+        slugs = ", ".join(self.get_queryset().values_list("slug", flat=True))
+        super().fail(key, **kwargs, choices=slugs)
+
+    def to_internal_value(self, data):
+        if not isinstance(data, str):
+            self.fail("invalid")
+        return super().to_internal_value(data)
+
+
 # --- cases --------------------------------------------------------------------------------------------------
 
 
@@ -142,7 +169,7 @@ class CaseSerializer(serializers.Serializer):
 
     # What the contact posts (domain.md §7), read back under the same names.
     organization = ScopedOrganizationField()
-    category = serializers.CharField(max_length=80)
+    category = CategoryField(help_text="A category's slug; category_label is what people see.")
     subject = serializers.CharField(max_length=200)
     description = serializers.CharField(max_length=DESCRIPTION_MAX_LENGTH, trim_whitespace=False)
     requested_severity = serializers.IntegerField(min_value=1, max_value=3, help_text=SEVERITY_HELP)
@@ -165,6 +192,7 @@ class CaseSerializer(serializers.Serializer):
     number = serializers.CharField(read_only=True)
     url = serializers.SerializerMethodField()
     organization_name = serializers.CharField(source="organization.name", read_only=True)
+    category_label = serializers.CharField(source="category.label", read_only=True)
     requester = serializers.EmailField(source="requester.email", read_only=True)
     status = serializers.ChoiceField(choices=Status.choices, read_only=True)
     severity = serializers.IntegerField(read_only=True, help_text="The severity support validated (1-3).")
@@ -220,6 +248,8 @@ class CaseSummarySerializer(serializers.Serializer):
 
 
 class CaseListQuerySerializer(serializers.Serializer):
+    """The case list's filters, under the same names on the portal page and the API (`case_filters_from`)."""
+
     status = serializers.ChoiceField(
         choices=[("active", "Not closed"), *Status.choices], required=False, allow_blank=True
     )
@@ -229,6 +259,35 @@ class CaseListQuerySerializer(serializers.Serializer):
     sla_state = serializers.ChoiceField(
         choices=SlaState.choices, required=False, allow_blank=True, help_text="The SLA state now."
     )
+
+
+def case_filters_from(params) -> tuple[CaseFilters, dict[str, list[str]]]:
+    """The one translation of list parameters into CaseFilters, for the page and the API alike.
+
+    Returns the filters and the errors by parameter name. A parameter that is wrong is left out of the
+    filters (the page lists by the others and says what it ignored; the API answers 400 naming it).
+    """
+    query = CaseListQuerySerializer(data=params)
+    errors = (
+        {}
+        if query.is_valid()
+        else {field: [str(e) for e in problems] for field, problems in query.errors.items()}
+    )
+    if errors:
+        rest = params.copy()  # a QueryDict still: an empty value means "no filter", as the first time
+        for field in errors:
+            rest.pop(field, None)
+        query = CaseListQuerySerializer(data=rest)
+        query.is_valid(raise_exception=True)
+    data = query.validated_data
+    filters = CaseFilters(
+        status=data.get("status", ""),
+        organization_id=data.get("organization"),
+        severity=data.get("severity"),
+        search=data.get("search", ""),
+        sla_state=data.get("sla_state", ""),
+    )
+    return filters, errors
 
 
 # --- conversation, attachments and actions ------------------------------------------------------------------

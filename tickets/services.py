@@ -26,6 +26,7 @@ from tickets.models import (
     Case,
     CaseEvent,
     CaseNumberSequence,
+    Category,
     Channel,
     CloseReason,
     EventKind,
@@ -189,7 +190,6 @@ def _cc_check(*, organization: Organization, users) -> list[User]:
 
 # What a refusal calls each text, the most characters it may have, and what to do instead.
 TEXT_LIMITS = {
-    "category": ("the category", Case._meta.get_field("category").max_length, "choose one from the list"),
     "subject": ("the subject", Case._meta.get_field("subject").max_length, "the description can say more"),
     "description": ("the description", DESCRIPTION_MAX_LENGTH, "attach long logs as files"),
     "troubleshooting": ("the troubleshooting notes", TROUBLESHOOTING_MAX_LENGTH, "attach long logs as files"),
@@ -223,7 +223,7 @@ def ticket_create(
     *,
     requester: User,
     organization: Organization,
-    category: str,
+    category: Category | None,
     subject: str,
     description: str,
     requested_severity: int,
@@ -245,9 +245,9 @@ def ticket_create(
 ) -> Case:
     """File a case for `organization` on behalf of `requester`, a contact who may act for it.
 
-    Checks: eligibility (domain.md §1), the organization in the requester's scope, the severity, the
-    contact window, product and version covered by the contract, CCs who may read the case, the continued
-    case visible to the requester, every attachment. Nothing is created unless all pass.
+    Checks: eligibility (domain.md §1), the organization in the requester's scope, a category still offered,
+    the severity, the contact window, product and version covered by the contract, CCs who may read the
+    case, the continued case visible to the requester, every attachment. Nothing is created unless all pass.
     Then: number, first-response deadline from the tier and severity (email forces severity 3), audit.
     """
     eligibility = filing_eligibility(user=requester)
@@ -258,12 +258,16 @@ def ticket_create(
         raise ValidationError({"organization": "Choose one of the organizations you act for."})
     if requested_severity not in Severity.values:
         raise ValidationError({"requested_severity": "Severity must be 1, 2 or 3."})
-    for field, value in [("category", category), ("subject", subject), ("description", description)]:
+    if category is None:
+        raise ValidationError({"category": "Choose a category."})
+    if not category.is_active:
+        raise ValidationError(
+            {"category": f"“{category.label}” is no longer offered: choose another category."}
+        )
+    for field, value in [("subject", subject), ("description", description)]:
         if not value or not value.strip():
             raise ValidationError({field: "This field is required."})
-    text_length_check(
-        category=category, subject=subject, description=description, troubleshooting=troubleshooting
-    )
+    text_length_check(subject=subject, description=description, troubleshooting=troubleshooting)
     contact_window_check(
         best_time_from=best_time_from, best_time_to=best_time_to, contact_time_zone=contact_time_zone
     )
@@ -286,7 +290,7 @@ def ticket_create(
         organization=organization,
         contract=eligibility.contract,
         requester=requester,
-        category=category.strip(),
+        category=category,
         subject=subject.strip(),
         description=description,
         best_time_from=best_time_from,

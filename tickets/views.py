@@ -1,13 +1,14 @@
 """Portal and queue pages. Thin: read through a selector, write through a service, render."""
 
+from functools import wraps
+
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import FileResponse, Http404
+from django.http import FileResponse, Http404, HttpResponseNotAllowed
 from django.shortcuts import redirect, render
 from django.utils import timezone
-from django.views.decorators.http import require_POST
 
 from lib.keys import key_or_none
 from lib.pagination import page_of
@@ -26,13 +27,13 @@ from tickets.forms import (
 from tickets.models import Attachment, Case, ResponseKind, Severity, SlaState, Status
 from tickets.scope import scope_for
 from tickets.selectors import (
-    CaseFilters,
     case_attachment,
     case_conversation,
     case_detail,
     case_list_for_portal,
     case_queue,
 )
+from tickets.serializers import case_filters_from
 from tickets.services import (
     ticket_cc_set,
     ticket_close,
@@ -65,20 +66,11 @@ def portal(request):
     scope = scope_for(request.user)
     if scope.is_vendor_staff:
         return redirect("queue")
-    search, http_status = request.GET.get("q", "")[:100], 200
-    if "\x00" in search:
-        # PostgreSQL text cannot hold one; the API's `search` refuses it too.
-        messages.error(request, "Search cannot contain a NUL character.")
-        search, http_status = "", 400
-    filters = CaseFilters(
-        status=request.GET.get("status", "")
-        if request.GET.get("status") in {*Status.values, "active"}
-        else "",
-        organization_id=key_or_none(request.GET.get("organization")),
-        severity=key_or_none(request.GET.get("severity")),
-        search=search,
-        sla_state=request.GET.get("sla_state", "") if request.GET.get("sla_state") in SlaState.values else "",
-    )
+    # The same parameters, translated by the same code, as the API's list.
+    filters, errors = case_filters_from(request.GET)
+    for field, problems in errors.items():
+        messages.error(request, f"Filter “{field}” ignored: {' '.join(problems)}")
+    http_status = 400 if errors else 200
     now = timezone.now()
     cases = case_list_for_portal(scope=scope, filters=filters, now=now)
     page = page_of(cases, number=request.GET.get("page"), per_page=PAGE_SIZE)
@@ -139,7 +131,7 @@ def case_new(request):
                     case = ticket_create(
                         requester=request.user,
                         organization=data["organization"],
-                        category=dict(form.fields["category"].choices)[data["category"]],
+                        category=data["category"],
                         subject=data["subject"],
                         description=data["description"],
                         requested_severity=data["requested_severity"],
@@ -191,6 +183,21 @@ def _case_or_404(scope, number: str) -> Case:
         raise Http404 from None
 
 
+def case_action_page(view):
+    """A page that acts on one case: the case is found in the reader's scope first (404 for anyone else,
+    whatever the method, exactly as for a case that does not exist), then only POST is taken (405)."""
+
+    @login_required
+    @wraps(view)
+    def wrapper(request, number):
+        _case_or_404(scope_for(request.user), number)
+        if request.method != "POST":
+            return HttpResponseNotAllowed(["POST"])
+        return view(request, number)
+
+    return wrapper
+
+
 @login_required
 def case_page(request, number):
     scope = scope_for(request.user)
@@ -232,8 +239,7 @@ def _render_case(
     )
 
 
-@login_required
-@require_POST
+@case_action_page
 def case_reply(request, number):
     scope = scope_for(request.user)
     case = _case_or_404(scope, number)
@@ -277,8 +283,7 @@ def _case_action(request, number, action, success: str):
     return redirect("case_detail", number=case.number)
 
 
-@login_required
-@require_POST
+@case_action_page
 def case_confirm(request, number):
     return _case_action(
         request,
@@ -288,8 +293,7 @@ def case_confirm(request, number):
     )
 
 
-@login_required
-@require_POST
+@case_action_page
 def case_not_fixed(request, number):
     return _case_form_post(
         request,
@@ -301,8 +305,7 @@ def case_not_fixed(request, number):
     )
 
 
-@login_required
-@require_POST
+@case_action_page
 def case_close(request, number):
     return _case_action(
         request, number, lambda case: ticket_close(case=case, actor=request.user), "The case is closed."
@@ -335,8 +338,7 @@ def _case_form_post(request, number, *, form_class, form_name: str, do, success:
     return _render_case(request, scope, case, status=400, **{form_name: form})
 
 
-@login_required
-@require_POST
+@case_action_page
 def case_escalate(request, number):
     return _case_form_post(
         request,
@@ -348,8 +350,7 @@ def case_escalate(request, number):
     )
 
 
-@login_required
-@require_POST
+@case_action_page
 def case_severity(request, number):
     return _case_form_post(
         request,
@@ -363,20 +364,23 @@ def case_severity(request, number):
     )
 
 
-@login_required
-@require_POST
+@case_action_page
 def case_cc(request, number):
     scope = scope_for(request.user)
     case = _case_or_404(scope, number)
     colleagues = contacts_acting_for(organization=case.organization).exclude(pk=case.requester_id)
     form = CcForm(request.POST, colleagues=colleagues)
     if form.is_valid():
-        return _case_action(
+        response = _case_action(
             request,
             number,
             lambda case: ticket_cc_set(case=case, actor=request.user, users=list(form.cleaned_data["cc"])),
             "The CC list is saved.",
         )
+        if not scope.cases().filter(pk=case.pk).exists():
+            messages.info(request, f"You are no longer copied on {case.number}.")
+            return redirect("portal")
+        return response
     messages.error(request, "Choose colleagues from the list.")
     return redirect("case_detail", number=case.number)
 

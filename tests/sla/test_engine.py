@@ -1,6 +1,7 @@
 """SLA engine: first-response deadlines and auto-close dates, to the minute (domain.md §4, §6).
 
-Plain pytest, no database: run with ``python -m pytest -p no:django tests/sla/test_engine.py``.
+Plain pytest, no Django: ``make test`` runs it first with
+``python -m pytest -p no:django --confcutdir=tests/sla tests/sla/test_engine.py``.
 """
 
 from datetime import UTC, date, datetime, timedelta

@@ -3,16 +3,22 @@
 import datetime
 
 from tenants.models import Organization, User
+from tickets.models import Category
 from tickets.services import ticket_create
 
 
 def file_case(
-    email: str, organization: str, severity: int = 3, subject: str = "Users cannot sign in", **extra
+    email: str,
+    organization: str,
+    severity: int = 3,
+    subject: str = "Users cannot sign in",
+    category: str = "sign_in",
+    **extra,
 ):
     return ticket_create(
         requester=User.objects.get(email=email),
         organization=Organization.objects.get(name=organization),
-        category="Sign-in and single sign-on",
+        category=Category.objects.get(slug=category),
         subject=subject,
         description=extra.pop("description", "Since this morning nobody can sign in."),
         requested_severity=severity,

@@ -11,7 +11,7 @@ from rest_framework.test import APIClient
 
 from tenants.models import Organization, Product, Version
 from tests.factories import CaseFactory
-from tickets.models import Attachment, Case, Reply, Status
+from tickets.models import Attachment, Case, Category, Reply, Status
 from tickets.services import ticket_close, ticket_create, ticket_reply
 
 URL = "/api/v1/tickets/"
@@ -30,7 +30,7 @@ def organization_id(name: str) -> int:
 def case_form(organization="Acme", **changes) -> dict:
     form = {
         "organization": organization_id(organization),
-        "category": "Sign-in",
+        "category": "sign_in",
         "subject": "Users cannot sign in",
         "description": "Since 08:00 every sign-in fails with error 502.",
         "requested_severity": 2,
@@ -43,7 +43,7 @@ def case_form(organization="Acme", **changes) -> dict:
 def file_case(user, organization="Acme", **extra) -> Case:
     """A case filed through the service, as the portal files it."""
     fields = {
-        "category": "Sign-in",
+        "category": Category.objects.get(slug="sign_in"),
         "subject": "Users cannot sign in",
         "description": "Since this morning.",
         "requested_severity": 3,
@@ -112,6 +112,7 @@ def test_bob_files_a_case_and_reads_back_every_field_he_sent(demo, bob):
     assert detail["escalated"] is False
     assert detail["version_past_end_of_support"] is False
     assert detail["organization_name"] == "Acme"
+    assert detail["category_label"] == "Sign-in and single sign-on"
     assert Case.objects.get(number=created["number"]).best_time_from == datetime.time(9, 0)
 
 

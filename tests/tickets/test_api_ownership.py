@@ -138,7 +138,7 @@ def test_another_tenants_cases_never_show_in_the_list_or_its_search(intrusion):
 def test_filing_a_case_cannot_point_at_another_tenant_or_tell_it_exists(intrusion, field, foreign, missing):
     form = {
         "organization": Organization.objects.get(name=intrusion.home).pk,
-        "category": "Sign-in",
+        "category": "sign_in",
         "subject": "Pointing elsewhere",
         "description": "Trying my luck.",
         "requested_severity": 3,

@@ -122,3 +122,16 @@ def test_the_services_refuse_with_the_one_exception(demo, case):
         ticket_validate_severity(case=case, actor=demo["bob"], severity=1, reason="Please")
     with pytest.raises(CaseActionRefused):
         ticket_close(case=case, actor=demo["engineer"])
+
+
+def test_a_colleague_who_takes_themselves_off_the_cc_list_is_told_not_shown_a_404(demo, client):
+    case = file_case("alice@acme.test", "Acme", cc=[demo["bob"]])
+    response = api_for(demo["bob"]).put(f"/api/v1/tickets/{case.number}/cc/", {"cc": []}, format="json")
+    assert response.status_code == 204
+    assert list(case.cc.all()) == []
+
+    case.cc.set([demo["bob"]])
+    client.force_login(demo["bob"])
+    page = client.post(f"/portal/cases/{case.number}/cc/", {}, follow=True)
+    assert page.redirect_chain[-1] == ("/portal/", 302)
+    assert f"You are no longer copied on {case.number}." in page.content.decode()

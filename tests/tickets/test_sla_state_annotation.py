@@ -223,11 +223,13 @@ def test_the_portal_filters_on_the_same_sla_state(client, demo, cases):
     assert '<option value="breached" selected>' in page
 
 
-def test_the_portal_ignores_an_unknown_sla_state_as_it_does_an_unknown_status(client, demo, cases):
+def test_the_portal_names_an_unknown_sla_state_and_lists_without_it(client, demo, cases):
     client.force_login(demo["bob"])
     response = client.get("/portal/", {"sla_state": "late"})
-    assert response.status_code == 200
-    assert "Acme on_track" in response.content.decode() and "Acme breached too" in response.content.decode()
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert "Filter “sla_state” ignored" in page
+    assert "Acme on_track" in page and "Acme breached too" in page
 
 
 @pytest.mark.parametrize("state", SlaState.values)
@@ -239,7 +241,7 @@ def test_the_case_page_the_list_and_the_api_show_the_same_state(client, demo, ca
         f'<span class="sla sla-{state}">{label}</span>'
         in client.get(f"/portal/cases/{case.number}/").content.decode()
     )
-    listing = client.get("/portal/", {"q": case.number}).content.decode()
+    listing = client.get("/portal/", {"search": case.number}).content.decode()
     assert f'<span class="sla sla-{state}">{label}</span>' in listing
     api = APIClient()
     api.force_authenticate(demo["bob"])

@@ -39,7 +39,7 @@ def portal_form(**changes) -> dict:
 def api_form(**changes) -> dict:
     return {
         "organization": Organization.objects.get(name="Acme").pk,
-        "category": "Sign-in",
+        "category": "sign_in",
         "subject": "Users cannot sign in",
         "description": "Since 08:00 every sign-in fails with error 502.",
         "requested_severity": 2,
