@@ -1,0 +1,45 @@
+"""Writes about cases, along the life cycle. Each checks (tickets.services.common.case_for_action: in scope,
+locked, allowed), then does, then leaves a typed audit event; emails are outbox rows of the same transaction.
+
+Import from here; the modules are filing, conversation, life_cycle and what they share (common).
+"""
+
+from tickets.services.common import (
+    _event,
+    attachment_check,
+    case_for_action,
+    case_for_update,
+    text_length_check,
+)
+from tickets.services.conversation import ticket_attach, ticket_cc_set, ticket_reply
+from tickets.services.filing import case_number_next, contact_window_check, ticket_create
+from tickets.services.life_cycle import (
+    TRANSITIONS,
+    case_transition,
+    ticket_close,
+    ticket_confirm,
+    ticket_escalate,
+    ticket_not_fixed,
+    ticket_validate_severity,
+)
+
+__all__ = [
+    "TRANSITIONS",
+    "_event",
+    "attachment_check",
+    "case_for_action",
+    "case_for_update",
+    "case_number_next",
+    "case_transition",
+    "contact_window_check",
+    "text_length_check",
+    "ticket_attach",
+    "ticket_cc_set",
+    "ticket_close",
+    "ticket_confirm",
+    "ticket_create",
+    "ticket_escalate",
+    "ticket_not_fixed",
+    "ticket_reply",
+    "ticket_validate_severity",
+]

@@ -1,0 +1,125 @@
+"""The conversation on a case: replies and internal notes, who is copied, files."""
+
+import datetime
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from tenants.models import User
+from tickets.actions import CaseAction
+from tickets.models import (
+    Attachment,
+    Case,
+    EventKind,
+    Reply,
+    ResponseKind,
+    Status,
+)
+from tickets.services.common import (
+    _attach,
+    _event,
+    _iso,
+    attachment_check,
+    case_for_action,
+    text_length_check,
+)
+from tickets.services.filing import _cc_check
+from tickets.services.life_cycle import WAITING_KIND, _auto_close_for, case_transition
+
+
+@transaction.atomic
+def ticket_reply(
+    *,
+    case: Case,
+    author: User,
+    body: str,
+    internal: bool = False,
+    kind: str = "",
+    propose_solution: bool = False,
+    attachments=(),
+    now: datetime.datetime | None = None,
+) -> Reply:
+    """Add a message to a case.
+
+    Staff: an internal note changes nothing else. A public reply is a response of `kind`; the first one stops
+    the first-response clock; a request for information moves the case to waiting_on_customer, a proposed
+    solution to solution_proposed, anything else to open.
+    Customer: a reply to a case waiting on them reopens it; on a proposed solution it restarts the wait.
+    """
+    now = now or timezone.now()
+    action = CaseAction.NOTE if internal else CaseAction.REPLY
+    case = case_for_action(actor=author, case_id=case.pk, action=action)
+    staff = author.is_vendor_staff
+    if not body or not body.strip():
+        raise ValidationError({"body": "Write a message."})
+    text_length_check(body=body)
+    if staff and not internal and kind not in ResponseKind.values:
+        raise ValidationError({"kind": "Choose what kind of response this is."})
+    for uploaded in attachments:
+        attachment_check(uploaded=uploaded)
+
+    reply = Reply.objects.create(
+        case=case, author=author, body=body, is_internal=internal, kind=kind if staff else "", created_at=now
+    )
+    _attach(case, reply, author, attachments)
+    _event(
+        case,
+        author,
+        EventKind.INTERNAL_NOTE if internal else EventKind.REPLIED,
+        notify=staff and not internal,
+        reply_id=reply.pk,
+        response_kind=reply.kind,
+    )
+    if internal:
+        return reply
+
+    if staff:
+        if case.first_responded_at is None:
+            case.first_responded_at = now
+            case.save(update_fields=["first_responded_at", "updated_at"])
+            _event(
+                case,
+                author,
+                EventKind.FIRST_RESPONSE,
+                sla_state=case.sla_state_at(now=now),
+                due=_iso(case.first_response_due),
+            )
+        if propose_solution:
+            target = Status.SOLUTION_PROPOSED
+        elif kind == ResponseKind.REQUEST_INFO:
+            target = Status.WAITING_ON_CUSTOMER
+        else:
+            target = Status.OPEN
+        if target != case.status or target in WAITING_KIND:
+            # The reply's own email tells the new status: no second email.
+            case_transition(case=case, to=target, actor=author, now=now, notify=False)
+    elif case.status == Status.WAITING_ON_CUSTOMER:
+        case_transition(case=case, to=Status.OPEN, actor=author, now=now)
+    elif case.status == Status.SOLUTION_PROPOSED:
+        # Any customer reply resets the wait (domain.md §6).
+        case.waiting_since, case.auto_close_at = now, _auto_close_for(case, case.status, now)
+        case.save(update_fields=["waiting_since", "auto_close_at", "updated_at"])
+    return reply
+
+
+@transaction.atomic
+def ticket_cc_set(*, case: Case, actor: User, users: list[User]) -> Case:
+    """Replace the case's CC list with `users`, people who may read the case."""
+    case = case_for_action(actor=actor, case_id=case.pk, action=CaseAction.SET_CC)
+    users = _cc_check(organization=case.organization, users=users)
+    before = sorted(case.cc.values_list("email", flat=True))
+    case.cc.set(users)
+    _event(case, actor, EventKind.CC_CHANGED, **{"from": before, "to": sorted(user.email for user in users)})
+    return case
+
+
+@transaction.atomic
+def ticket_attach(*, case: Case, actor: User, files) -> list[Attachment]:
+    """Add files to a case outside a reply."""
+    case = case_for_action(actor=actor, case_id=case.pk, action=CaseAction.ATTACH)
+    for uploaded in files:
+        attachment_check(uploaded=uploaded)
+    made = _attach(case, None, actor, files)
+    _event(case, actor, EventKind.ATTACHED, names=[attachment.name for attachment in made])
+    return made

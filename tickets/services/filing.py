@@ -1,0 +1,168 @@
+"""Filing a case: eligibility, the form's checks, the case number and the first deadline."""
+
+import datetime
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from tenants.models import Organization, Product, User, Version
+from tenants.selectors import contacts_acting_for, filing_eligibility
+from tenants.time_zones import time_zone_is_known
+from tickets.deadlines import case_deadlines_apply
+from tickets.models import (
+    Case,
+    CaseNumberSequence,
+    Category,
+    Channel,
+    EventKind,
+    Severity,
+    Status,
+)
+from tickets.scope import scope_for
+from tickets.services.common import _attach, _event, _iso, attachment_check, text_length_check
+
+
+def case_number_next(*, year: int) -> str:
+    """The next human-readable case number, e.g. SD-2026-00042. Call inside a transaction: the year's
+    sequence row stays locked until it commits, so concurrent filings never share a number."""
+    CaseNumberSequence.objects.bulk_create([CaseNumberSequence(year=year)], ignore_conflicts=True)
+    sequence = CaseNumberSequence.objects.select_for_update().get(year=year)
+    sequence.last_value += 1
+    sequence.save(update_fields=["last_value"])
+    return f"SD-{year}-{sequence.last_value:05d}"
+
+
+def _cc_check(*, organization: Organization, users) -> list[User]:
+    """Only people who may read the case can be copied on it: active contacts acting for its organization."""
+    users = list(users)
+    readers = set(
+        contacts_acting_for(organization=organization)
+        .filter(pk__in=[user.pk for user in users])
+        .values_list("pk", flat=True)
+    )
+    outsiders = [user for user in users if user.pk not in readers]
+    if outsiders:
+        names = ", ".join(user.display_name for user in outsiders)
+        raise ValidationError(
+            {"cc": f"{names} cannot read cases of {organization.name}: copy only people who act for it."}
+        )
+    return users
+
+
+def contact_window_check(*, best_time_from, best_time_to, contact_time_zone) -> None:
+    if best_time_from is None or best_time_to is None:
+        raise ValidationError({"best_time_to_contact": "Give the window in which we should call you."})
+    if best_time_from == best_time_to:
+        raise ValidationError({"best_time_to_contact": "The window must not start and end at the same time."})
+    if not time_zone_is_known(contact_time_zone):
+        raise ValidationError({"best_time_to_contact": f"Unknown time zone {contact_time_zone!r}."})
+
+
+@transaction.atomic
+def ticket_create(
+    *,
+    requester: User,
+    organization: Organization,
+    category: Category | None,
+    subject: str,
+    description: str,
+    requested_severity: int,
+    best_time_from: datetime.time | None = None,
+    best_time_to: datetime.time | None = None,
+    contact_time_zone: str = "",
+    product: Product | None = None,
+    version: Version | None = None,
+    device_id: str = "",
+    operating_system: str = "",
+    os_version: str = "",
+    contact_phone: str = "",
+    troubleshooting: str = "",
+    continues: Case | None = None,
+    cc: list[User] = (),
+    attachments=(),
+    channel: str = Channel.PORTAL,
+    received_at: datetime.datetime | None = None,
+) -> Case:
+    """File a case for `organization` on behalf of `requester`, a contact who may act for it.
+
+    Checks: eligibility (domain.md §1), the organization in the requester's scope, a category still offered,
+    the severity, the contact window, product and version covered by the contract, CCs who may read the
+    case, the continued case visible to the requester, every attachment. Nothing is created unless all pass.
+    Then: number, first-response deadline from the tier and severity (email forces severity 3), audit.
+    """
+    eligibility = filing_eligibility(user=requester)
+    if not eligibility.can_file:
+        raise ValidationError(f"{eligibility.reason} {eligibility.advice}".strip())
+    scope = scope_for(requester)
+    if not scope.organizations().filter(pk=organization.pk).exists():
+        raise ValidationError({"organization": "Choose one of the organizations you act for."})
+    if requested_severity not in Severity.values:
+        raise ValidationError({"requested_severity": "Severity must be 1, 2 or 3."})
+    if category is None:
+        raise ValidationError({"category": "Choose a category."})
+    if not category.is_active:
+        raise ValidationError(
+            {"category": f"“{category.label}” is no longer offered: choose another category."}
+        )
+    for field, value in [("subject", subject), ("description", description)]:
+        if not value or not value.strip():
+            raise ValidationError({field: "This field is required."})
+    text_length_check(subject=subject, description=description, troubleshooting=troubleshooting)
+    contact_window_check(
+        best_time_from=best_time_from, best_time_to=best_time_to, contact_time_zone=contact_time_zone
+    )
+    if version is not None and product is None:
+        product = version.product
+    if version is not None and version.product_id != product.pk:
+        raise ValidationError({"version": f"{version} is not a version of {product}."})
+    if product is not None and not eligibility.contract.products.filter(pk=product.pk).exists():
+        raise ValidationError({"product": f"{product} is not covered by your contract."})
+    if continues is not None and not scope.cases().filter(pk=continues.pk).exists():
+        raise ValidationError({"continues": "Choose one of your own cases."})
+    cc = _cc_check(organization=organization, users=cc)
+    for uploaded in attachments:
+        attachment_check(uploaded=uploaded)
+
+    received_at = received_at or timezone.now()
+    case = Case(
+        number=case_number_next(year=received_at.year),
+        account_id=organization.account_id,
+        organization=organization,
+        contract=eligibility.contract,
+        requester=requester,
+        category=category,
+        subject=subject.strip(),
+        description=description,
+        best_time_from=best_time_from,
+        best_time_to=best_time_to,
+        contact_time_zone=contact_time_zone,
+        product=product,
+        version=version,
+        version_past_end_of_support=bool(version and not version.is_supported_on(received_at.date())),
+        device_id=device_id,
+        operating_system=operating_system,
+        os_version=os_version,
+        contact_phone=contact_phone,
+        troubleshooting=troubleshooting,
+        continues=continues,
+        channel=channel,
+        status=Status.NEW,
+        requested_severity=requested_severity,
+        severity=Severity.SEV3 if channel == Channel.EMAIL else requested_severity,
+        received_at=received_at,
+    )
+    case_deadlines_apply(case=case)
+    case.save()
+    case.cc.set(cc)
+    _attach(case, None, requester, attachments)
+    _event(
+        case,
+        requester,
+        EventKind.CREATED,
+        channel=channel,
+        requested_severity=requested_severity,
+        severity=case.severity,
+        first_response_due=_iso(case.first_response_due),
+    )
+    return case
