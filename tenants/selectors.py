@@ -66,19 +66,20 @@ def filing_eligibility(*, user: User) -> FilingEligibility:
     return FilingEligibility(can_file=True, contract=contract)
 
 
-def contacts_acting_for(*, organization: Organization) -> QuerySet[User]:
-    """The active contacts who act for `organization`: the only people who may be copied on its cases,
-    because the only ones who could read them."""
+def _active_contacts_acting_for(*, account_id: int, organizations) -> QuerySet[User]:
+    """Active contacts of the account acting for all its organizations or for one of `organizations`."""
     return (
-        User.objects.filter(
-            is_active=True,
-            membership__is_active=True,
-            membership__account_id=organization.account_id,
-        )
-        .filter(Q(membership__all_organizations=True) | Q(membership__organizations=organization))
+        User.objects.filter(is_active=True, membership__is_active=True, membership__account_id=account_id)
+        .filter(Q(membership__all_organizations=True) | Q(membership__organizations__in=organizations))
         .distinct()
         .order_by("first_name", "email")
     )
+
+
+def contacts_acting_for(*, organization: Organization) -> QuerySet[User]:
+    """The active contacts who act for `organization`: the only people who may be copied on its cases,
+    because the only ones who could read them."""
+    return _active_contacts_acting_for(account_id=organization.account_id, organizations=[organization])
 
 
 def colleagues_for(*, scope: Scope) -> QuerySet[User]:
@@ -86,18 +87,8 @@ def colleagues_for(*, scope: Scope) -> QuerySet[User]:
     act for at least one of the organizations it acts for. Nobody beyond its own reach is offered or named."""
     if scope.membership is None:
         return User.objects.none()
-    return (
-        User.objects.filter(
-            is_active=True,
-            membership__is_active=True,
-            membership__account_id=scope.membership.account_id,
-        )
-        .filter(
-            Q(membership__all_organizations=True)
-            | Q(membership__organizations__in=scope.organizations().values("pk"))
-        )
-        .distinct()
-        .order_by("first_name", "email")
+    return _active_contacts_acting_for(
+        account_id=scope.membership.account_id, organizations=scope.organizations().values("pk")
     )
 
 

@@ -185,15 +185,17 @@ def _case_or_404(scope, number: str) -> Case:
 
 def case_action_page(view):
     """A page that acts on one case: the case is found in the reader's scope first (404 for anyone else,
-    whatever the method, exactly as for a case that does not exist), then only POST is taken (405)."""
+    whatever the method, exactly as for a case that does not exist), then only POST is taken (405); the view
+    gets the scope and the case it found."""
 
     @login_required
     @wraps(view)
     def wrapper(request, number):
-        _case_or_404(scope_for(request.user), number)
+        scope = scope_for(request.user)
+        case = _case_or_404(scope, number)
         if request.method != "POST":
             return HttpResponseNotAllowed(["POST"])
-        return view(request, number)
+        return view(request, scope, case)
 
     return wrapper
 
@@ -203,6 +205,11 @@ def case_page(request, number):
     scope = scope_for(request.user)
     case = _case_or_404(scope, number)
     return _render_case(request, scope, case)
+
+
+def _colleagues_to_copy(case: Case):
+    """Who the case page offers for its CC list: those who may read the case, bar its requester."""
+    return contacts_acting_for(organization=case.organization).exclude(pk=case.requester_id)
 
 
 def _render_case(
@@ -216,7 +223,6 @@ def _render_case(
     severity_form=None,
     status=200,
 ):
-    colleagues = contacts_acting_for(organization=case.organization).exclude(pk=case.requester_id)
     return render(
         request,
         "tickets/case_detail.html",
@@ -228,7 +234,7 @@ def _render_case(
             "escalate_form": escalate_form or EscalateForm(),
             "not_fixed_form": not_fixed_form or NotFixedForm(),
             "severity_form": severity_form or SeverityForm(initial={"severity": case.severity}),
-            "cc_form": CcForm(colleagues=colleagues, initial={"cc": list(case.cc.all())}),
+            "cc_form": CcForm(colleagues=_colleagues_to_copy(case), initial={"cc": list(case.cc.all())}),
             "is_staff": scope.is_vendor_staff,
             # The page offers only what this person may do now (the services check the same).
             "actions": set(case_actions(scope, case)),
@@ -240,9 +246,7 @@ def _render_case(
 
 
 @case_action_page
-def case_reply(request, number):
-    scope = scope_for(request.user)
-    case = _case_or_404(scope, number)
+def case_reply(request, scope, case):
     form = ReplyForm(request.POST, request.FILES)
     status = 400
     if form.is_valid():
@@ -268,9 +272,8 @@ def case_reply(request, number):
     return _render_case(request, scope, case, reply_form=form, status=status)
 
 
-def _case_action(request, number, action, success: str):
-    scope = scope_for(request.user)
-    case = _case_or_404(scope, number)
+def _case_action(request, case, action, success: str):
+    """Run a case action that takes no input; its outcome is a message on the case page."""
     try:
         action(case)
     except CaseActionRefused as refusal:
@@ -284,20 +287,21 @@ def _case_action(request, number, action, success: str):
 
 
 @case_action_page
-def case_confirm(request, number):
+def case_confirm(request, scope, case):
     return _case_action(
         request,
-        number,
+        case,
         lambda case: ticket_confirm(case=case, actor=request.user),
         "Thank you: the case is closed.",
     )
 
 
 @case_action_page
-def case_not_fixed(request, number):
+def case_not_fixed(request, scope, case):
     return _case_form_post(
         request,
-        number,
+        scope,
+        case,
         form_class=NotFixedForm,
         form_name="not_fixed_form",
         do=lambda case, data: ticket_not_fixed(case=case, actor=request.user, body=data["body"]),
@@ -306,20 +310,18 @@ def case_not_fixed(request, number):
 
 
 @case_action_page
-def case_close(request, number):
+def case_close(request, scope, case):
     return _case_action(
-        request, number, lambda case: ticket_close(case=case, actor=request.user), "The case is closed."
+        request, case, lambda case: ticket_close(case=case, actor=request.user), "The case is closed."
     )
 
 
-def _case_form_post(request, number, *, form_class, form_name: str, do, success: str):
+def _case_form_post(request, scope, case, *, form_class, form_name: str, do, success: str):
     """Post one of the small forms of the case page.
 
     A mistake in one of the form's fields shows the page again with the form, what was typed kept (400).
     A refusal about the case itself (closed, already escalated, not staff) is a message on the case page.
     """
-    scope = scope_for(request.user)
-    case = _case_or_404(scope, number)
     form = form_class(request.POST)
     if form.is_valid():
         try:
@@ -339,10 +341,11 @@ def _case_form_post(request, number, *, form_class, form_name: str, do, success:
 
 
 @case_action_page
-def case_escalate(request, number):
+def case_escalate(request, scope, case):
     return _case_form_post(
         request,
-        number,
+        scope,
+        case,
         form_class=EscalateForm,
         form_name="escalate_form",
         do=lambda case, data: ticket_escalate(case=case, actor=request.user, reason=data["reason"]),
@@ -351,10 +354,11 @@ def case_escalate(request, number):
 
 
 @case_action_page
-def case_severity(request, number):
+def case_severity(request, scope, case):
     return _case_form_post(
         request,
-        number,
+        scope,
+        case,
         form_class=SeverityForm,
         form_name="severity_form",
         do=lambda case, data: ticket_validate_severity(
@@ -365,24 +369,21 @@ def case_severity(request, number):
 
 
 @case_action_page
-def case_cc(request, number):
-    scope = scope_for(request.user)
-    case = _case_or_404(scope, number)
-    colleagues = contacts_acting_for(organization=case.organization).exclude(pk=case.requester_id)
-    form = CcForm(request.POST, colleagues=colleagues)
-    if form.is_valid():
-        response = _case_action(
-            request,
-            number,
-            lambda case: ticket_cc_set(case=case, actor=request.user, users=list(form.cleaned_data["cc"])),
-            "The CC list is saved.",
-        )
-        if not scope.cases().filter(pk=case.pk).exists():
-            messages.info(request, f"You are no longer copied on {case.number}.")
-            return redirect("portal")
-        return response
-    messages.error(request, "Choose colleagues from the list.")
-    return redirect("case_detail", number=case.number)
+def case_cc(request, scope, case):
+    form = CcForm(request.POST, colleagues=_colleagues_to_copy(case))
+    if not form.is_valid():
+        messages.error(request, "Choose colleagues from the list.")
+        return redirect("case_detail", number=case.number)
+    response = _case_action(
+        request,
+        case,
+        lambda case: ticket_cc_set(case=case, actor=request.user, users=list(form.cleaned_data["cc"])),
+        "The CC list is saved.",
+    )
+    if not scope.cases().filter(pk=case.pk).exists():
+        messages.info(request, f"You are no longer copied on {case.number}.")
+        return redirect("portal")
+    return response
 
 
 @login_required

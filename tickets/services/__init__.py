@@ -8,7 +8,6 @@ from tickets.services.common import (
     _event,
     attachment_check,
     case_for_action,
-    case_for_update,
     text_length_check,
 )
 from tickets.services.conversation import ticket_attach, ticket_cc_set, ticket_reply
@@ -28,7 +27,6 @@ __all__ = [
     "_event",
     "attachment_check",
     "case_for_action",
-    "case_for_update",
     "case_number_next",
     "case_transition",
     "contact_window_check",

@@ -43,17 +43,13 @@ def _event(case: Case, actor: User | None, kind: EventKind, notify: bool = False
     return event
 
 
-def case_for_update(*, actor: User, case_id: int) -> Case:
-    """Lock a case the actor may see. Raises Case.DoesNotExist (a 404) for anything outside the scope."""
-    return scope_for(actor).cases().select_for_update(of=("self",)).select_related("contract").get(pk=case_id)
-
-
 def case_for_action(*, actor: User, case_id: int, action: str) -> Case:
     """The one check before a case action: find the case in the actor's scope (Case.DoesNotExist, a 404,
     outside it), lock it, and ask `case_actions` whether this person may do this now (CaseActionRefused).
     Call inside the write's transaction; the write then takes the locked case."""
-    case = case_for_update(actor=actor, case_id=case_id)
-    case_action_check(scope_for(actor), case, action)
+    scope = scope_for(actor)
+    case = scope.cases().select_for_update(of=("self",)).select_related("contract").get(pk=case_id)
+    case_action_check(scope, case, action)
     return case
 
 

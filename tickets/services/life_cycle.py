@@ -42,7 +42,7 @@ WAITING_KIND = {
 def case_transition(
     *, case: Case, to: str, actor: User | None, reason: str = "", now=None, notify: bool = True
 ) -> None:
-    """Move a case along its life cycle (domain.md §5). Expects the case row locked (case_for_update).
+    """Move a case along its life cycle (domain.md §5). Expects the case row locked (case_for_action).
 
     Refuses a move the table does not allow. Keeps the waiting clock: entering waiting_on_customer or
     solution_proposed sets when the case closes by itself; leaving clears it. Saves, audits, emails.
