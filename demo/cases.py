@@ -18,8 +18,16 @@ from django.db import transaction
 from django.utils import timezone
 
 from tenants.models import Organization, Product, User, Version
+from tickets.actions import CaseAction
 from tickets.models import Attachment, Case, CaseEvent, Category, ResponseKind
-from tickets.services import ticket_close, ticket_confirm, ticket_create, ticket_escalate, ticket_reply
+from tickets.services import (
+    case_action,
+    ticket_close,
+    ticket_confirm,
+    ticket_create,
+    ticket_escalate,
+    ticket_reply,
+)
 
 PAYING_ACCOUNTS = ["Acme", "Northwind MSP", "Enterprise Corp"]
 
@@ -131,29 +139,41 @@ def _last_pk(model, case: Case) -> int:
     return model.objects.filter(case=case).order_by("-pk").values_list("pk", flat=True).first() or 0
 
 
+STEP_ACTIONS = {
+    REPLY: CaseAction.REPLY,
+    NOTE: CaseAction.NOTE,
+    PROPOSE: CaseAction.REPLY,
+    CONFIRM: CaseAction.CONFIRM,
+    CLOSE: CaseAction.CLOSE,
+    ESCALATE: CaseAction.ESCALATE,
+}
+
+
 def _play(case: Case, step: Step, people: dict[str, User], when: datetime.datetime) -> None:
     actor = people[step.who]
     files = [_log_file(name, lines, when) for name, lines in step.files]
     events_after, attachments_after = _last_pk(CaseEvent, case), _last_pk(Attachment, case)
-    if step.do in (REPLY, NOTE, PROPOSE):
-        ticket_reply(
-            case=case,
-            author=actor,
-            body=step.body,
-            internal=step.do == NOTE,
-            kind=step.kind,
-            propose_solution=step.do == PROPOSE,
-            attachments=files,
-            now=when,
-        )
-    elif step.do == CONFIRM:
-        ticket_confirm(case=case, actor=actor, now=when)
-    elif step.do == CLOSE:
-        ticket_close(case=case, actor=actor, now=when)
-    elif step.do == ESCALATE:
-        ticket_escalate(case=case, actor=actor, reason=step.body, now=when)
-    else:
+    if step.do not in STEP_ACTIONS:
         raise ValueError(f"Unknown demo step {step.do!r}")
+    # Through the same door as the pages and the API: the story's people are checked like anyone else.
+    with case_action(actor=actor, case=case, action=STEP_ACTIONS[step.do]) as locked:
+        if step.do in (REPLY, NOTE, PROPOSE):
+            ticket_reply(
+                case=locked,
+                author=actor,
+                body=step.body,
+                internal=step.do == NOTE,
+                kind=step.kind,
+                propose_solution=step.do == PROPOSE,
+                attachments=files,
+                now=when,
+            )
+        elif step.do == CONFIRM:
+            ticket_confirm(case=locked, actor=actor, now=when)
+        elif step.do == CLOSE:
+            ticket_close(case=locked, actor=actor, now=when)
+        elif step.do == ESCALATE:
+            ticket_escalate(case=locked, actor=actor, reason=step.body, now=when)
     _backdate(case, when, events_after=events_after, attachments_after=attachments_after)
 
 

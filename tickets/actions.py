@@ -6,10 +6,12 @@ A refusal is a `CaseActionRefused`, answered once per surface: a 403 on the API,
 (Outside the scope there is nothing to refuse: the case is a 404, like one that does not exist.)
 
 The rules (domain.md §1, §5; docs/decisions.md):
-- Nothing happens to a closed case: it is final, a follow-up is a new case.
+- A closed case is final: a follow-up is a new case. Staff may only reopen it (a case auto-closed or closed by
+  mistake; nothing about it was deleted) and nothing else happens to it.
 - Vendor staff (engineer, supervisor, admin) reply, write internal notes, validate the severity, set the CC
-  list and attach files. Deciding about a proposed solution, closing and asking to escalate are the
-  customer's.
+  list, attach files, assign (take, unassign), close with a reason, split, merge a duplicate into another
+  case, link the closed case a case continues, and set product and version. Clearing an escalation is a
+  supervisor's (or an admin's). Deciding about a proposed solution and asking to escalate are the customer's.
 - A contact who may see the case (its requester, a CC'd colleague, a portal admin) replies, attaches files
   and sets the CC list. Confirming or turning down a proposed solution, closing and asking to escalate
   belong to the requester and the account's portal admins, not to a colleague who is only copied.
@@ -17,6 +19,7 @@ The rules (domain.md §1, §5; docs/decisions.md):
 
 from django.db import models
 
+from tenants.models import StaffRole
 from tickets.models import Case, Status
 
 
@@ -30,6 +33,13 @@ class CaseAction(models.TextChoices):
     NOT_FIXED = "not_fixed", "Say the proposed solution did not fix it"
     CLOSE = "close", "Close the case"
     ESCALATE = "escalate", "Ask to escalate"
+    ASSIGN = "assign", "Assign, take or unassign"
+    SPLIT = "split", "Split into several cases"
+    MERGE = "merge", "Merge into another case"
+    LINK = "link", "Link the case this continues"
+    SET_PRODUCT = "set_product", "Set product and version"
+    CLEAR_ESCALATION = "clear_escalation", "Clear the escalation"
+    REOPEN = "reopen", "Reopen"
 
 
 STAFF_ACTIONS = [
@@ -38,7 +48,14 @@ STAFF_ACTIONS = [
     CaseAction.VALIDATE_SEVERITY,
     CaseAction.SET_CC,
     CaseAction.ATTACH,
+    CaseAction.CLOSE,
+    CaseAction.ASSIGN,
+    CaseAction.SPLIT,
+    CaseAction.MERGE,
+    CaseAction.LINK,
+    CaseAction.SET_PRODUCT,
 ]
+SUPERVISOR_ACTIONS = [CaseAction.CLEAR_ESCALATION]
 CUSTOMER_ACTIONS = [CaseAction.REPLY, CaseAction.SET_CC, CaseAction.ATTACH]
 DECIDER_ACTIONS = [CaseAction.CONFIRM, CaseAction.NOT_FIXED, CaseAction.CLOSE, CaseAction.ESCALATE]
 
@@ -56,16 +73,14 @@ def case_action_refusal(scope, case: Case, action: str) -> str:
     """Why the reader may not do `action` to `case` now, or "" when it may."""
     if action not in CaseAction.values:
         raise ValueError(f"Unknown case action {action!r}")
+    if scope.is_vendor_staff:
+        return _staff_refusal(scope, case, action)
     if case.status == Status.CLOSED:
         return "This case is closed. Start a follow-up case instead."
-    if scope.is_vendor_staff:
-        if action in STAFF_ACTIONS:
-            return ""
-        return "This is the customer's decision."
-    if action in (CaseAction.NOTE, CaseAction.VALIDATE_SEVERITY):
-        return "Only support staff can do this."
     if action in CUSTOMER_ACTIONS:
         return ""
+    if action not in DECIDER_ACTIONS:
+        return "Only support staff can do this."
     if not (scope.is_portal_admin or case.requester_id == scope.user.pk):
         return "Only the person who filed this case or a portal admin of the account can do this."
     if action in (CaseAction.CONFIRM, CaseAction.NOT_FIXED) and case.status != Status.SOLUTION_PROPOSED:
@@ -73,6 +88,22 @@ def case_action_refusal(scope, case: Case, action: str) -> str:
     if action == CaseAction.ESCALATE and case.escalated_at is not None:
         return "This case is already escalated."
     return ""
+
+
+def _staff_refusal(scope, case: Case, action: str) -> str:
+    if case.status == Status.CLOSED:
+        return "" if action == CaseAction.REOPEN else "This case is closed. Reopen it first."
+    if action == CaseAction.REOPEN:
+        return "This case is not closed."
+    if action in SUPERVISOR_ACTIONS:
+        if scope.user.staff_role not in (StaffRole.SUPERVISOR, StaffRole.ADMIN):
+            return "Only a supervisor can clear an escalation."
+        if case.escalated_at is None:
+            return "This case is not escalated."
+        return ""
+    if action in STAFF_ACTIONS:
+        return ""
+    return "This is the customer's decision."
 
 
 def case_actions(scope, case: Case) -> list[str]:

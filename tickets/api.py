@@ -15,6 +15,7 @@ from rest_framework.settings import api_settings
 from rest_framework.views import APIView
 
 from lib.parsers import JSONParser
+from tickets.actions import CaseAction
 from tickets.models import Case
 from tickets.scope import Scope, scope_for
 from tickets.selectors import (
@@ -38,6 +39,7 @@ from tickets.serializers import (
     case_filters_from,
 )
 from tickets.services import (
+    case_action,
     ticket_attach,
     ticket_cc_set,
     ticket_close,
@@ -80,6 +82,11 @@ class ScopedCaseAPIView(ScopedAPIView):
             self.case = case_detail(scope=self.scope, number=kwargs["number"])
         except Case.DoesNotExist:
             raise Http404 from None
+
+    def case_action(self, action: str):
+        """The door for this route's action: `with self.case_action(CaseAction.X) as case:` hands the write
+        the case locked and allowed (a refusal is a 403 through supportdesk.api)."""
+        return case_action(actor=self.request.user, case=self.case, action=action)
 
     def case_response(self) -> Response:
         """The case as it is now, after a service changed it."""
@@ -145,16 +152,18 @@ class CaseReplies(ScopedCaseAPIView):
     def post(self, request, number):
         form = ReplyCreateSerializer(data=request.data)
         form.is_valid(raise_exception=True)
+        action = CaseAction.NOTE if form.validated_data["internal"] else CaseAction.REPLY
         try:
-            reply = ticket_reply(
-                case=self.case,
-                author=request.user,
-                body=form.validated_data["body"],
-                internal=form.validated_data["internal"],
-                kind=form.validated_data["kind"],
-                propose_solution=form.validated_data["propose_solution"],
-                attachments=form.validated_data.get("file", []),
-            )
+            with self.case_action(action) as case:
+                reply = ticket_reply(
+                    case=case,
+                    author=request.user,
+                    body=form.validated_data["body"],
+                    internal=form.validated_data["internal"],
+                    kind=form.validated_data["kind"],
+                    propose_solution=form.validated_data["propose_solution"],
+                    attachments=form.validated_data.get("file", []),
+                )
         except ValidationError as error:
             raise _files_as_file_field(error) from None
         return Response(ReplySerializer(reply).data, status=status.HTTP_201_CREATED)
@@ -165,7 +174,8 @@ class CaseConfirm(ScopedCaseAPIView):
 
     @extend_schema(request=None, responses=CaseSerializer)
     def post(self, request, number):
-        ticket_confirm(case=self.case, actor=request.user)
+        with self.case_action(CaseAction.CONFIRM) as case:
+            ticket_confirm(case=case, actor=request.user)
         return self.case_response()
 
 
@@ -176,7 +186,8 @@ class CaseNotFixed(ScopedCaseAPIView):
     def post(self, request, number):
         form = NotFixedSerializer(data=request.data)
         form.is_valid(raise_exception=True)
-        ticket_not_fixed(case=self.case, actor=request.user, body=form.validated_data["body"])
+        with self.case_action(CaseAction.NOT_FIXED) as case:
+            ticket_not_fixed(case=case, actor=request.user, body=form.validated_data["body"])
         return self.case_response()
 
 
@@ -185,7 +196,8 @@ class CaseClose(ScopedCaseAPIView):
 
     @extend_schema(request=None, responses=CaseSerializer)
     def post(self, request, number):
-        ticket_close(case=self.case, actor=request.user)
+        with self.case_action(CaseAction.CLOSE) as case:
+            ticket_close(case=case, actor=request.user)
         return self.case_response()
 
 
@@ -196,12 +208,13 @@ class CaseSeverity(ScopedCaseAPIView):
     def post(self, request, number):
         form = SeveritySerializer(data=request.data)
         form.is_valid(raise_exception=True)
-        ticket_validate_severity(
-            case=self.case,
-            actor=request.user,
-            severity=form.validated_data["severity"],
-            reason=form.validated_data["reason"],
-        )
+        with self.case_action(CaseAction.VALIDATE_SEVERITY) as case:
+            ticket_validate_severity(
+                case=case,
+                actor=request.user,
+                severity=form.validated_data["severity"],
+                reason=form.validated_data["reason"],
+            )
         return self.case_response()
 
 
@@ -212,7 +225,8 @@ class CaseEscalate(ScopedCaseAPIView):
     def post(self, request, number):
         form = EscalateSerializer(data=request.data)
         form.is_valid(raise_exception=True)
-        ticket_escalate(case=self.case, actor=request.user, reason=form.validated_data["reason"])
+        with self.case_action(CaseAction.ESCALATE) as case:
+            ticket_escalate(case=case, actor=request.user, reason=form.validated_data["reason"])
         return self.case_response()
 
 
@@ -223,7 +237,8 @@ class CaseCc(ScopedCaseAPIView):
     def put(self, request, number):
         form = CcSerializer(data=request.data, context={"scope": self.scope})
         form.is_valid(raise_exception=True)
-        ticket_cc_set(case=self.case, actor=request.user, users=form.validated_data["cc"])
+        with self.case_action(CaseAction.SET_CC) as case:
+            ticket_cc_set(case=case, actor=request.user, users=form.validated_data["cc"])
         if not self.scope.cases().filter(pk=self.case.pk).exists():
             # A colleague who took themselves off the list can no longer read it: saved, nothing to show.
             return Response(status=status.HTTP_204_NO_CONTENT)
@@ -245,7 +260,8 @@ class CaseAttachments(ScopedCaseAPIView):
         form = AttachmentUploadSerializer(data=request.data)
         form.is_valid(raise_exception=True)
         try:
-            made = ticket_attach(case=self.case, actor=request.user, files=form.validated_data["file"])
+            with self.case_action(CaseAction.ATTACH) as case:
+                made = ticket_attach(case=case, actor=request.user, files=form.validated_data["file"])
         except ValidationError as error:
             raise _files_as_file_field(error) from None
         return Response(AttachmentSerializer(made, many=True).data, status=status.HTTP_201_CREATED)

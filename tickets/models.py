@@ -54,6 +54,10 @@ class CloseReason(models.TextChoices):
     CUSTOMER = "customer_closed", "Closed by the customer"
     UNCONFIRMED = "unconfirmed", "Proposed solution not confirmed in time"
     NO_RESPONSE = "no_response", "No reply to a request for information"
+    MERGED = "merged", "Merged into another case"
+    RESOLVED = "resolved", "Resolved (closed by support)"
+    DUPLICATE = "duplicate", "Duplicate (closed by support)"
+    WITHDRAWN = "withdrawn", "Withdrawn or no longer needed (closed by support)"
 
 
 class EventKind(models.TextChoices):
@@ -69,6 +73,18 @@ class EventKind(models.TextChoices):
     ATTACHED = "attached", "Files attached"
     SEVERITY_VALIDATED = "severity_validated", "Severity validated"
     FIRST_RESPONSE_DUE_CHANGED = "first_response_due_changed", "First-response deadline moved"
+    ASSIGNED = "assigned", "Assignee changed"
+    REOPENED = "reopened", "Reopened"
+    SPLIT = "split", "Split into new cases"
+    SPLIT_FROM = "split_from", "Split from another case"
+    MERGED = "merged", "Merged into another case"
+    MERGED_IN = "merged_in", "A duplicate was merged in"
+    LINKED = "linked", "Continuation linked"
+    PRODUCT_CHANGED = "product_changed", "Product or version changed"
+    ESCALATION_CLEARED = "escalation_cleared", "Escalation cleared"
+    AT_RISK = "at_risk", "First response at risk"
+    BREACHED = "breached", "First response breached"
+    AUTO_CLOSE_REMINDED = "auto_close_reminded", "Auto-close reminder sent"
 
 
 class CaseNumberSequence(models.Model):
@@ -183,6 +199,17 @@ class Case(models.Model):
     auto_close_at = models.DateTimeField(null=True, blank=True)
     escalated_at = models.DateTimeField(null=True, blank=True, help_text="Set while an escalation is open.")
     escalation_reason = models.TextField(blank=True)
+    # Set when the customer answers (a reply, "not fixed"); cleared by support's next public reply. The queue
+    # brings such a case back to the top of its assignee's view ("customer replied", waiting since then).
+    customer_replied_at = models.DateTimeField(null=True, blank=True)
+    merged_into = models.ForeignKey(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="merged_cases",
+        help_text="The case this duplicate was merged into (it closed with reason merged).",
+    )
 
     created_at = models.DateTimeField(default=timezone.now)
     updated_at = models.DateTimeField(auto_now=True)

@@ -30,7 +30,14 @@ from django.utils import timezone
 from lib.emails import email_message
 from tenants.models import User
 from tickets.models import CaseEvent, EmailStatus, OutboundEmail
-from tickets.notifications import email_context, may_receive
+from tickets.notifications import (
+    CASE_UPDATE,
+    ESCALATION,
+    contacts_to_notify,
+    email_context,
+    may_receive,
+    supervisors_to_notify,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -63,6 +70,19 @@ def outbox_queue(*, event: CaseEvent, template: str, recipients: Iterable[User])
     if emails:
         _nudge_on_commit([email.pk for email in emails])
     return emails
+
+
+@transaction.atomic
+def outbox_queue_for_old_task(*, event_id: int, supervisors: bool) -> int:
+    """What a notify_contacts / notify_supervisors message from before the outbox asked for, as outbox rows:
+    queued once per event and template (the event row is locked, so two deliveries cannot both queue).
+    Returns how many emails it queued."""
+    event = CaseEvent.objects.select_for_update().filter(pk=event_id).first()
+    template = ESCALATION if supervisors else CASE_UPDATE
+    if event is None or event.emails.filter(template=template).exists():
+        return 0
+    recipients = supervisors_to_notify() if supervisors else contacts_to_notify(event=event)
+    return len(outbox_queue(event=event, template=template, recipients=recipients))
 
 
 def _nudge_on_commit(email_ids: list[int]) -> None:

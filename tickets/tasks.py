@@ -3,7 +3,7 @@
 from celery import shared_task
 
 from tickets.deadlines import case_deadlines_recompute
-from tickets.outbox import outbox_deliver, outbox_sweep
+from tickets.outbox import outbox_deliver, outbox_queue_for_old_task, outbox_sweep
 
 
 @shared_task(acks_late=True)
@@ -24,3 +24,15 @@ def recompute_deadlines(*, calendar_ids=(), policy_ids=(), tier_ids=(), contract
     return case_deadlines_recompute(
         calendar_ids=calendar_ids, policy_ids=policy_ids, tier_ids=tier_ids, contract_ids=contract_ids
     )
+
+
+# The task names of the release before the outbox. A message queued under them before the upgrade may
+# still sit in Redis: it becomes the event's outbox rows (once; a redelivery finds them there), no more.
+@shared_task(acks_late=True, name="tickets.tasks.notify_contacts")
+def notify_contacts(*, event_id: int) -> int:
+    return outbox_queue_for_old_task(event_id=event_id, supervisors=False)
+
+
+@shared_task(acks_late=True, name="tickets.tasks.notify_supervisors")
+def notify_supervisors(*, event_id: int) -> int:
+    return outbox_queue_for_old_task(event_id=event_id, supervisors=True)

@@ -14,7 +14,7 @@ from lib.keys import key_or_none
 from lib.pagination import page_of
 from sla.services import first_response_deadline, policy_for
 from tenants.selectors import colleagues_for, contacts_acting_for, filing_eligibility
-from tickets.actions import CaseActionRefused, case_actions
+from tickets.actions import CaseAction, CaseActionRefused, case_actions
 from tickets.forms import (
     SEVERITY_HELP,
     CaseForm,
@@ -35,6 +35,7 @@ from tickets.selectors import (
 )
 from tickets.serializers import case_filters_from
 from tickets.services import (
+    case_action,
     ticket_cc_set,
     ticket_close,
     ticket_confirm,
@@ -251,16 +252,18 @@ def case_reply(request, scope, case):
     status = 400
     if form.is_valid():
         staff = scope.is_vendor_staff
+        action = CaseAction.NOTE if form.cleaned_data["internal"] else CaseAction.REPLY
         try:
-            ticket_reply(
-                case=case,
-                author=request.user,
-                body=form.cleaned_data["body"],
-                internal=form.cleaned_data["internal"],
-                kind=form.cleaned_data["kind"] if staff else "",
-                propose_solution=staff and form.cleaned_data["propose_solution"],
-                attachments=form.cleaned_data["attachments"],
-            )
+            with case_action(actor=request.user, case=case, action=action) as locked:
+                ticket_reply(
+                    case=locked,
+                    author=request.user,
+                    body=form.cleaned_data["body"],
+                    internal=form.cleaned_data["internal"],
+                    kind=form.cleaned_data["kind"] if staff else "",
+                    propose_solution=staff and form.cleaned_data["propose_solution"],
+                    attachments=form.cleaned_data["attachments"],
+                )
         except CaseActionRefused as refusal:
             form.add_error(None, refusal.message)
             status = 403
@@ -272,10 +275,11 @@ def case_reply(request, scope, case):
     return _render_case(request, scope, case, reply_form=form, status=status)
 
 
-def _case_action(request, case, action, success: str):
-    """Run a case action that takes no input; its outcome is a message on the case page."""
+def _case_action(request, case, action: str, write, success: str):
+    """Run a case action that takes no input through the door; its outcome is a message on the case page."""
     try:
-        action(case)
+        with case_action(actor=request.user, case=case, action=action) as locked:
+            write(locked)
     except CaseActionRefused as refusal:
         messages.error(request, refusal.message)
     except ValidationError as error:
@@ -291,6 +295,7 @@ def case_confirm(request, scope, case):
     return _case_action(
         request,
         case,
+        CaseAction.CONFIRM,
         lambda case: ticket_confirm(case=case, actor=request.user),
         "Thank you: the case is closed.",
     )
@@ -304,6 +309,7 @@ def case_not_fixed(request, scope, case):
         case,
         form_class=NotFixedForm,
         form_name="not_fixed_form",
+        action=CaseAction.NOT_FIXED,
         do=lambda case, data: ticket_not_fixed(case=case, actor=request.user, body=data["body"]),
         success="The case is open again; support will follow up.",
     )
@@ -312,12 +318,17 @@ def case_not_fixed(request, scope, case):
 @case_action_page
 def case_close(request, scope, case):
     return _case_action(
-        request, case, lambda case: ticket_close(case=case, actor=request.user), "The case is closed."
+        request,
+        case,
+        CaseAction.CLOSE,
+        lambda case: ticket_close(case=case, actor=request.user),
+        "The case is closed.",
     )
 
 
-def _case_form_post(request, scope, case, *, form_class, form_name: str, do, success: str):
-    """Post one of the small forms of the case page.
+def _case_form_post(request, scope, case, *, form_class, form_name: str, action: str, do, success: str):
+    """Post one of the small forms of the case page: `do(locked_case, cleaned_data)` is the write, run
+    through the door for `action`.
 
     A mistake in one of the form's fields shows the page again with the form, what was typed kept (400).
     A refusal about the case itself (closed, already escalated, not staff) is a message on the case page.
@@ -325,7 +336,8 @@ def _case_form_post(request, scope, case, *, form_class, form_name: str, do, suc
     form = form_class(request.POST)
     if form.is_valid():
         try:
-            do(case, form.cleaned_data)
+            with case_action(actor=request.user, case=case, action=action) as locked:
+                do(locked, form.cleaned_data)
         except CaseActionRefused as refusal:
             messages.error(request, refusal.message)
             return redirect("case_detail", number=case.number)
@@ -348,6 +360,7 @@ def case_escalate(request, scope, case):
         case,
         form_class=EscalateForm,
         form_name="escalate_form",
+        action=CaseAction.ESCALATE,
         do=lambda case, data: ticket_escalate(case=case, actor=request.user, reason=data["reason"]),
         success="Escalation requested: a support supervisor has been told.",
     )
@@ -361,6 +374,7 @@ def case_severity(request, scope, case):
         case,
         form_class=SeverityForm,
         form_name="severity_form",
+        action=CaseAction.VALIDATE_SEVERITY,
         do=lambda case, data: ticket_validate_severity(
             case=case, actor=request.user, severity=data["severity"], reason=data["reason"]
         ),
@@ -377,6 +391,7 @@ def case_cc(request, scope, case):
     response = _case_action(
         request,
         case,
+        CaseAction.SET_CC,
         lambda case: ticket_cc_set(case=case, actor=request.user, users=list(form.cleaned_data["cc"])),
         "The CC list is saved.",
     )

@@ -1,13 +1,21 @@
 """Who may do what to a case is one function: the page shows only those actions, the API lists them on the
-case, and the services refuse the rest with one exception, a 403 on the API and a message on the page."""
+case, and the door refuses the rest with one exception, a 403 on the API and a message on the page."""
 
 import pytest
+from django.core.exceptions import ValidationError
 from rest_framework.test import APIClient
 
 from tests.tickets.helpers import file_case
-from tickets.actions import CaseActionRefused
+from tickets.actions import CaseAction, CaseActionRefused
 from tickets.models import ResponseKind, Status
-from tickets.services import ticket_close, ticket_escalate, ticket_reply, ticket_validate_severity
+from tickets.services import (
+    case_action,
+    ticket_close,
+    ticket_confirm,
+    ticket_escalate,
+    ticket_reply,
+    ticket_validate_severity,
+)
 
 
 def api_for(user) -> APIClient:
@@ -29,8 +37,25 @@ def actions_of(user, case) -> list[str]:
 def test_each_role_is_offered_its_own_actions(demo, case):
     assert actions_of(demo["bob"], case) == ["reply", "set_cc", "attach", "close", "escalate"]
     assert actions_of(demo["alice"], case) == ["reply", "set_cc", "attach", "close", "escalate"]
-    for staff in ["engineer", "supervisor"]:
-        assert actions_of(demo[staff], case) == ["reply", "note", "validate_severity", "set_cc", "attach"]
+    staff_actions = [
+        "reply",
+        "note",
+        "validate_severity",
+        "set_cc",
+        "attach",
+        "close",
+        "assign",
+        "split",
+        "merge",
+        "link",
+        "set_product",
+    ]
+    assert actions_of(demo["engineer"], case) == staff_actions
+    assert actions_of(demo["supervisor"], case) == staff_actions
+    ticket_escalate(case=case, actor=demo["bob"], reason="Payroll tonight.")
+    # Clearing an escalation is a supervisor's.
+    assert actions_of(demo["engineer"], case) == staff_actions
+    assert actions_of(demo["supervisor"], case) == [*staff_actions, "clear_escalation"]
 
 
 def test_a_proposed_solution_adds_the_customers_decision_and_closing_ends_everything(demo, case):
@@ -48,7 +73,7 @@ def test_a_proposed_solution_adds_the_customers_decision_and_closing_ends_everyt
     ]
     ticket_close(case=case, actor=demo["bob"])
     assert actions_of(demo["bob"], case) == []
-    assert actions_of(demo["engineer"], case) == []
+    assert actions_of(demo["engineer"], case) == ["reopen"]  # staff may only reopen a closed case
 
 
 def test_a_colleague_only_copied_replies_but_does_not_decide(demo):
@@ -113,15 +138,31 @@ def test_engineers_validate_the_severity_through_the_api_too(demo, case):
     assert list(missing.json()) == ["reason"]
 
 
-def test_the_services_refuse_with_the_one_exception(demo, case):
-    ticket_escalate(case=case, actor=demo["bob"], reason="Payroll tonight.")
+def test_the_door_refuses_with_the_one_exception_and_changes_nothing(demo, case):
+    with case_action(actor=demo["bob"], case=case, action=CaseAction.ESCALATE) as locked:
+        ticket_escalate(case=locked, actor=demo["bob"], reason="Payroll tonight.")
     with pytest.raises(CaseActionRefused) as again:
-        ticket_escalate(case=case, actor=demo["bob"], reason="Still urgent.")
+        with case_action(actor=demo["bob"], case=case, action=CaseAction.ESCALATE) as locked:
+            ticket_escalate(case=locked, actor=demo["bob"], reason="Still urgent.")
     assert again.value.action == "escalate" and again.value.message == "This case is already escalated."
     with pytest.raises(CaseActionRefused):
-        ticket_validate_severity(case=case, actor=demo["bob"], severity=1, reason="Please")
+        with case_action(actor=demo["bob"], case=case, action=CaseAction.VALIDATE_SEVERITY) as locked:
+            ticket_validate_severity(case=locked, actor=demo["bob"], severity=1, reason="Please")
     with pytest.raises(CaseActionRefused):
-        ticket_close(case=case, actor=demo["engineer"])
+        with case_action(actor=demo["engineer"], case=case, action=CaseAction.CONFIRM) as locked:
+            ticket_confirm(case=locked, actor=demo["engineer"])
+    case.refresh_from_db()
+    assert (
+        case.escalation_reason == "Payroll tonight." and case.status != Status.CLOSED and case.severity == 3
+    )
+
+
+def test_a_write_that_fails_after_the_door_rolls_back_everything(demo, case):
+    events_before = case.events.count()
+    with pytest.raises(ValidationError):
+        with case_action(actor=demo["engineer"], case=case, action=CaseAction.REPLY) as locked:
+            ticket_reply(case=locked, author=demo["engineer"], body="Looking into it.", kind="")
+    assert case.events.count() == events_before and not case.replies.exists()
 
 
 def test_a_colleague_who_takes_themselves_off_the_cc_list_is_told_not_shown_a_404(demo, client):

@@ -7,9 +7,9 @@ import pytest
 from django.core.exceptions import ValidationError
 
 from tests.tickets import helpers
-from tickets.actions import CaseActionRefused
+from tickets.actions import CaseAction, CaseActionRefused
 from tickets.models import CaseEvent, Channel, EventKind, SlaState
-from tickets.services import ticket_validate_severity
+from tickets.services import case_action, ticket_validate_severity
 
 DENVER = ZoneInfo("America/Denver")
 CHICAGO = ZoneInfo("America/Chicago")
@@ -64,7 +64,8 @@ def test_validating_the_severity_moves_the_deadline_measured_from_when_it_was_re
 def test_only_staff_validate_severity_and_always_with_a_reason(demo):
     case = file_case(demo["bob"], "Acme", 3, datetime.datetime(2026, 11, 25, 15, 0, tzinfo=DENVER))
     with pytest.raises(CaseActionRefused, match="Only support staff"):
-        ticket_validate_severity(case=case, actor=demo["alice"], severity=1, reason="Please")
+        with case_action(actor=demo["alice"], case=case, action=CaseAction.VALIDATE_SEVERITY) as locked:
+            ticket_validate_severity(case=locked, actor=demo["alice"], severity=1, reason="Please")
     with pytest.raises(ValidationError) as error:
         ticket_validate_severity(case=case, actor=demo["engineer"], severity=1, reason="  ")
     assert "reason" in error.value.message_dict

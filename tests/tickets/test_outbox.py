@@ -19,7 +19,7 @@ from tenants.models import Membership, Organization
 from tests.conftest import wait_until
 from tests.factories import MembershipFactory
 from tests.tickets.helpers import file_case
-from tickets.models import EmailStatus, OutboundEmail, ResponseKind
+from tickets.models import CaseEvent, EmailStatus, EventKind, OutboundEmail, ResponseKind
 from tickets.outbox import (
     INTERRUPTED_NOTE,
     MAX_ATTEMPTS,
@@ -31,7 +31,7 @@ from tickets.outbox import (
     outbox_sweep,
 )
 from tickets.services import ticket_escalate, ticket_reply
-from tickets.tasks import deliver_due_emails, deliver_emails
+from tickets.tasks import deliver_due_emails, deliver_emails, notify_contacts, notify_supervisors
 
 T0 = datetime.datetime(2026, 11, 23, 9, 0, tzinfo=datetime.UTC)
 
@@ -105,6 +105,26 @@ def test_a_delivery_run_twice_sends_each_email_once(demo):
         assert row.sent_at is not None
         [message] = [message for message in mail.outbox if message.to == [row.address]]
         assert message.extra_headers["Message-ID"] == message_id(row)
+
+
+def test_a_message_queued_under_the_old_task_names_is_mailed_once_through_the_outbox(demo):
+    """Messages from before the outbox may wait in Redis across the upgrade: they still reach people, once."""
+    case = file_case("bob@acme.test", "Acme", cc=[demo["alice"]])
+    # An event of the old release: recorded with no outbox rows of its own.
+    event = CaseEvent.objects.create(case=case, actor=demo["engineer"], kind=EventKind.REPLIED, data={})
+    escalation = CaseEvent.objects.create(case=case, actor=demo["bob"], kind=EventKind.ESCALATED, data={})
+
+    assert notify_contacts.apply(kwargs={"event_id": event.pk}).get() == 2
+    assert notify_contacts.apply(kwargs={"event_id": event.pk}).get() == 0  # redelivered: nothing new
+    assert notify_supervisors.apply(kwargs={"event_id": escalation.pk}).get() == 1
+    assert notify_supervisors.apply(kwargs={"event_id": 10**9}).get() == 0  # an event since deleted
+
+    outbox_sweep()
+    assert sorted(message.to[0] for message in mail.outbox) == [
+        "alice@acme.test",
+        "bob@acme.test",
+        "supervisor@demo.test",
+    ]
 
 
 def test_the_on_commit_nudge_sends_the_emails_of_the_change(demo, committed):

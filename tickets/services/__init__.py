@@ -1,5 +1,9 @@
-"""Writes about cases, along the life cycle. Each checks (tickets.services.common.case_for_action: in scope,
-locked, allowed), then does, then leaves a typed audit event; emails are outbox rows of the same transaction.
+"""Writes about cases, along the life cycle.
+
+A person's action is a pair: the check (`case_action`: find the case in the person's scope, lock it, ask
+`case_actions`), then the write, which takes the locked case, `actor` (None for the system) and `now`, and
+leaves a typed audit event; emails are outbox rows of the same transaction. Pages, API, tasks and the demo
+all call the same pair.
 
 Import from here; the modules are filing, conversation, life_cycle and what they share (common).
 """
@@ -7,7 +11,9 @@ Import from here; the modules are filing, conversation, life_cycle and what they
 from tickets.services.common import (
     _event,
     attachment_check,
+    case_action,
     case_for_action,
+    case_locked,
     text_length_check,
 )
 from tickets.services.conversation import ticket_attach, ticket_cc_set, ticket_reply
@@ -26,7 +32,9 @@ __all__ = [
     "TRANSITIONS",
     "_event",
     "attachment_check",
+    "case_action",
     "case_for_action",
+    "case_locked",
     "case_number_next",
     "case_transition",
     "contact_window_check",

@@ -2,10 +2,13 @@
 
 import datetime
 import mimetypes
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import PurePath
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.db import transaction
 from django.template.defaultfilters import filesizeformat
 
 from tenants.models import User
@@ -46,11 +49,29 @@ def _event(case: Case, actor: User | None, kind: EventKind, notify: bool = False
 def case_for_action(*, actor: User, case_id: int, action: str) -> Case:
     """The one check before a case action: find the case in the actor's scope (Case.DoesNotExist, a 404,
     outside it), lock it, and ask `case_actions` whether this person may do this now (CaseActionRefused).
-    Call inside the write's transaction; the write then takes the locked case."""
+    Call inside a transaction (or through `case_action`); the write then takes the locked case."""
     scope = scope_for(actor)
     case = scope.cases().select_for_update(of=("self",)).select_related("contract").get(pk=case_id)
     case_action_check(scope, case, action)
     return case
+
+
+@contextmanager
+def case_action(*, actor: User, case: Case, action: str) -> Iterator[Case]:
+    """The door every surface uses for a person's case action: the check, then the write, in one transaction.
+
+        with case_action(actor=user, case=case, action=CaseAction.CONFIRM) as locked:
+            ticket_confirm(case=locked, actor=user)
+
+    The writes themselves do not check: they take a case already locked and allowed, an `actor` (None for
+    the system: the sweeps lock their own rows) and `now`. A refusal or a failed write rolls back both."""
+    with transaction.atomic():
+        yield case_for_action(actor=actor, case_id=case.pk, action=action)
+
+
+def case_locked(case_id: int) -> Case:
+    """The system's lock on a case (no person, no scope): for background work that already chose the row."""
+    return Case.objects.select_for_update(of=("self",)).select_related("contract").get(pk=case_id)
 
 
 def attachment_check(*, uploaded) -> None:

@@ -7,7 +7,6 @@ from django.db import transaction
 from django.utils import timezone
 
 from tenants.models import User
-from tickets.actions import CaseAction
 from tickets.models import (
     Attachment,
     Case,
@@ -21,7 +20,6 @@ from tickets.services.common import (
     _event,
     _iso,
     attachment_check,
-    case_for_action,
     text_length_check,
 )
 from tickets.services.filing import _cc_check
@@ -48,8 +46,6 @@ def ticket_reply(
     Customer: a reply to a case waiting on them reopens it; on a proposed solution it restarts the wait.
     """
     now = now or timezone.now()
-    action = CaseAction.NOTE if internal else CaseAction.REPLY
-    case = case_for_action(actor=author, case_id=case.pk, action=action)
     staff = author.is_vendor_staff
     if not body or not body.strip():
         raise ValidationError({"body": "Write a message."})
@@ -75,6 +71,9 @@ def ticket_reply(
         return reply
 
     if staff:
+        if case.customer_replied_at is not None:
+            case.customer_replied_at = None  # answered: off the top of the assignee's view
+            case.save(update_fields=["customer_replied_at", "updated_at"])
         if case.first_responded_at is None:
             case.first_responded_at = now
             case.save(update_fields=["first_responded_at", "updated_at"])
@@ -94,7 +93,12 @@ def ticket_reply(
         if target != case.status or target in WAITING_KIND:
             # The reply's own email tells the new status: no second email.
             case_transition(case=case, to=target, actor=author, now=now, notify=False)
-    elif case.status == Status.WAITING_ON_CUSTOMER:
+        return reply
+
+    # The customer answered: the case comes back to the top of its assignee's view until support replies.
+    case.customer_replied_at = case.customer_replied_at or now
+    case.save(update_fields=["customer_replied_at", "updated_at"])
+    if case.status == Status.WAITING_ON_CUSTOMER:
         case_transition(case=case, to=Status.OPEN, actor=author, now=now)
     elif case.status == Status.SOLUTION_PROPOSED:
         # Any customer reply resets the wait (domain.md §6).
@@ -106,7 +110,6 @@ def ticket_reply(
 @transaction.atomic
 def ticket_cc_set(*, case: Case, actor: User, users: list[User]) -> Case:
     """Replace the case's CC list with `users`, people who may read the case."""
-    case = case_for_action(actor=actor, case_id=case.pk, action=CaseAction.SET_CC)
     users = _cc_check(organization=case.organization, users=users)
     before = sorted(case.cc.values_list("email", flat=True))
     case.cc.set(users)
@@ -117,7 +120,6 @@ def ticket_cc_set(*, case: Case, actor: User, users: list[User]) -> Case:
 @transaction.atomic
 def ticket_attach(*, case: Case, actor: User, files) -> list[Attachment]:
     """Add files to a case outside a reply."""
-    case = case_for_action(actor=actor, case_id=case.pk, action=CaseAction.ATTACH)
     for uploaded in files:
         attachment_check(uploaded=uploaded)
     made = _attach(case, None, actor, files)

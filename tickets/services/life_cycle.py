@@ -8,7 +8,6 @@ from django.utils import timezone
 
 from sla.services import AutoCloseKind, auto_close_at
 from tenants.models import User
-from tickets.actions import CaseAction
 from tickets.deadlines import case_deadlines_apply
 from tickets.models import (
     SEVERITY_REASON_MAX_LENGTH,
@@ -21,7 +20,7 @@ from tickets.models import (
 )
 from tickets.notifications import ESCALATION, supervisors_to_notify
 from tickets.outbox import outbox_queue
-from tickets.services.common import _event, _iso, case_for_action, text_length_check
+from tickets.services.common import _event, _iso, text_length_check
 
 # The case life cycle (domain.md §5): every allowed move, and nothing else.
 TRANSITIONS = {
@@ -85,7 +84,6 @@ def _auto_close_for(case: Case, status: str, since: datetime.datetime) -> dateti
 @transaction.atomic
 def ticket_confirm(*, case: Case, actor: User, now: datetime.datetime | None = None) -> Case:
     """The customer confirms the proposed solution: the case closes."""
-    case = case_for_action(actor=actor, case_id=case.pk, action=CaseAction.CONFIRM)
     case_transition(case=case, to=Status.CLOSED, actor=actor, reason=CloseReason.CONFIRMED, now=now)
     return case
 
@@ -96,10 +94,11 @@ def ticket_not_fixed(
 ) -> Case:
     """The customer says the proposed solution did not fix it: the case opens again."""
     now = now or timezone.now()
-    case = case_for_action(actor=actor, case_id=case.pk, action=CaseAction.NOT_FIXED)
     text_length_check(body=body)
     if body.strip():
         Reply.objects.create(case=case, author=actor, body=body, created_at=now)
+    case.customer_replied_at = case.customer_replied_at or now
+    case.save(update_fields=["customer_replied_at", "updated_at"])
     case_transition(case=case, to=Status.OPEN, actor=actor, reason="not_fixed", now=now)
     return case
 
@@ -107,7 +106,6 @@ def ticket_not_fixed(
 @transaction.atomic
 def ticket_close(*, case: Case, actor: User, now: datetime.datetime | None = None) -> Case:
     """The customer closes the case, whatever its state (a closed case is final)."""
-    case = case_for_action(actor=actor, case_id=case.pk, action=CaseAction.CLOSE)
     case_transition(case=case, to=Status.CLOSED, actor=actor, reason=CloseReason.CUSTOMER, now=now)
     return case
 
@@ -115,7 +113,6 @@ def ticket_close(*, case: Case, actor: User, now: datetime.datetime | None = Non
 @transaction.atomic
 def ticket_escalate(*, case: Case, actor: User, reason: str, now: datetime.datetime | None = None) -> Case:
     """Ask for an escalation: the case is flagged for the escalation queue and supervisors are told."""
-    case = case_for_action(actor=actor, case_id=case.pk, action=CaseAction.ESCALATE)
     if not reason.strip():
         raise ValidationError({"reason": "Tell us why this case needs escalating."})
     text_length_check(reason=reason)
@@ -132,7 +129,6 @@ def ticket_validate_severity(
 ) -> Case:
     """Support validates the requested severity (domain.md §3): the SLA target follows the validated
     severity, still measured from the moment the case was received. Needs a reason; audited."""
-    case = case_for_action(actor=actor, case_id=case.pk, action=CaseAction.VALIDATE_SEVERITY)
     if severity not in Severity.values:
         raise ValidationError({"severity": "Severity must be 1, 2 or 3."})
     if not reason.strip():
