@@ -6,6 +6,8 @@ from django.contrib.auth.models import AbstractUser, BaseUserManager
 from django.db import models
 from django.utils import timezone
 
+from tenants.time_zones import time_zone_validate
+
 
 class UserManager(BaseUserManager):
     use_in_migrations = True
@@ -38,7 +40,10 @@ class User(AbstractUser):
     email = models.EmailField("email address", unique=True)
     staff_role = models.CharField(max_length=20, choices=StaffRole.choices, blank=True)
     time_zone = models.CharField(
-        max_length=64, default="UTC", help_text="Times are shown to this person in this time zone."
+        max_length=64,
+        default="UTC",
+        validators=[time_zone_validate],
+        help_text="Times are shown to this person in this time zone.",
     )
     phone = models.CharField(max_length=40, blank=True)
 

@@ -8,6 +8,8 @@ or reads one a person stored, asks here first.
 import functools
 import zoneinfo
 
+from django.core.exceptions import ValidationError
+
 
 @functools.cache
 def _known() -> frozenset[str]:
@@ -21,3 +23,9 @@ def time_zone_is_known(name) -> bool:
 def time_zone_or_utc(name) -> zoneinfo.ZoneInfo:
     """The zone of that name, or UTC when there is no such zone."""
     return zoneinfo.ZoneInfo(name if time_zone_is_known(name) else "UTC")
+
+
+def time_zone_validate(name) -> None:
+    """The validator of every stored time-zone field: a name the database lists, e.g. "America/Denver"."""
+    if not time_zone_is_known(name):
+        raise ValidationError(f"{name!r} is not a time zone we know; use a name like America/Denver.")

@@ -422,6 +422,16 @@ def test_an_sla_calendar_refuses_a_time_zone_that_is_not_one(db):
     assert list(refused.value.message_dict) == ["time_zone"]
 
 
+def test_a_person_refuses_a_time_zone_that_is_not_one(demo):
+    """Every form over a person (the admin's, allauth's) validates the model: a stored zone is always one."""
+    person = demo["bob"]
+    person.time_zone = "America"
+
+    with pytest.raises(ValidationError) as refused:
+        person.full_clean()
+    assert list(refused.value.message_dict) == ["time_zone"]
+
+
 def test_a_token_with_a_nul_character_is_refused_like_any_wrong_token(demo):
     api = APIClient()
     api.credentials(HTTP_AUTHORIZATION="Token abc\x00def")
