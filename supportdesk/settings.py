@@ -75,6 +75,8 @@ INSTALLED_APPS = [
     "tenants",
     "sla",
     "tickets",
+    "knowledge",
+    "statuspage",
     "demo",
 ]
 

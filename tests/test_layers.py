@@ -1,4 +1,5 @@
-"""The layers hold (supportdesk | demo | tickets | sla | tenants | lib): none imports a higher one.
+"""The layers hold (supportdesk | demo | knowledge, statuspage | tickets | sla | tenants | lib): none imports
+a higher one.
 
 The contract is pyproject.toml's [tool.importlinter]; `make lint` runs it too. An upward import (tenants
 reaching for cases, sla updating case rows) fails here, naming the import and its line.
