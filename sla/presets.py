@@ -82,3 +82,7 @@ def preset_install(*, name: str, Tier, Calendar, Policy, AutoCloseRule) -> None:
         AutoCloseRule.objects.update_or_create(
             tier=Tier.objects.get(slug=tier_slug), defaults={"business_days": calendars[calendar_slug]}
         )
+
+
+# When chat is staffed (domain.md §8): a phone case may be logged at any hour, a chat case only in these.
+CHAT_HOURS = {"time_zone": "America/Chicago", "weekly_hours": "Mon-Fri 02:00-19:00"}

@@ -110,6 +110,31 @@ def auto_close_at(*, tier: Tier, kind: str, waiting_since: datetime.datetime) ->
     return business_days_engine(rule.business_days).add_business_days(waiting_since, days)
 
 
+def auto_close_reminder_at(*, tier: Tier, closes_at: datetime.datetime | None) -> datetime.datetime | None:
+    """When the contact of a case that closes by itself at `closes_at` is reminded (domain.md §6): the
+    rule's `reminder_days_before` business days earlier, at the same local wall-clock time of its
+    business-day calendar (closes Thu 2026-12-10 10:00 America/Denver → reminded Tue 2026-12-08 10:00)."""
+    if closes_at is None:
+        return None
+    rule = AutoCloseRule.objects.select_related("business_days").filter(tier=tier).first()
+    if rule is None:
+        return None
+    calendar = business_days_engine(rule.business_days)
+    local = closes_at.astimezone(calendar.tz)
+    day, remaining, run = local.date(), rule.reminder_days_before, 0
+    while remaining:
+        day -= datetime.timedelta(days=1)
+        if calendar.is_business_day(day):
+            remaining, run = remaining - 1, 0
+        else:
+            run += 1  # bounds the search for a calendar closed all year
+            if run > engine.MAX_CLOSED_DAYS:
+                raise ValueError(f"no business day in {engine.MAX_CLOSED_DAYS} days before {day}")
+    wall = datetime.datetime.combine(day, local.time().replace(fold=0), tzinfo=calendar.tz)
+    # Through UTC, so a wall time in a daylight-saving gap comes back real (as add_business_days does).
+    return wall.astimezone(datetime.UTC).astimezone(calendar.tz)
+
+
 @transaction.atomic
 def sla_preset_load(*, name: str) -> None:
     """Install an SLA preset (sla/presets.py) and announce, once committed, that its tiers' rules changed."""

@@ -3,6 +3,7 @@
 import os
 
 from celery import Celery
+from django.conf import settings
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "supportdesk.settings")
 
@@ -18,5 +19,18 @@ app.conf.beat_schedule = {
         # A pass queued while no worker ran is worth nothing once the next one is queued (the
         # DatabaseScheduler's spelling of `expires`).
         "options": {"expire_seconds": 55},
+    },
+    # The status page's own outbox (statuspage/outbox.py): incident emails a lost nudge left waiting.
+    "deliver-due-status-emails": {
+        "task": "statuspage.tasks.deliver_due_status_emails",
+        "schedule": 60.0,
+        "options": {"expire_seconds": 55},
+    },
+    # The SLA timers and auto-close sweeps (tickets/sweeps.py): stored instants scanned every minute, never
+    # Celery countdowns. SLA_SWEEP_EVERY shortens it for tests.
+    "sla-sweep": {
+        "task": "tickets.tasks.sla_sweep",
+        "schedule": float(settings.SLA_SWEEP_EVERY),
+        "options": {"expire_seconds": max(1, settings.SLA_SWEEP_EVERY - 5)},
     },
 }

@@ -109,6 +109,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "tenants.context_processors.navigation",
+                "statuspage.context_processors.status_banner",
             ],
         },
     },
@@ -261,9 +262,16 @@ if CELERY_BROKER_URL.startswith("filesystem://"):
     }
 CELERY_TASK_IGNORE_RESULT = True
 CELERY_TASK_ALWAYS_EAGER = env_bool("CELERY_TASK_ALWAYS_EAGER", False)
-# A task is acknowledged only once it has run, so a worker that dies mid-task leaves it queued.
-CELERY_TASK_ACKS_LATE = True
+# A task is acknowledged before it runs, unless it says otherwise: only tasks safe to run twice declare
+# acks_late=True (all of tickets/tasks.py), so a worker that dies mid-task leaves them queued.
+CELERY_TASK_ACKS_LATE = False
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
+# Every task has time limits (a task may set shorter ones): the soft one raises inside the task, the hard
+# one ends its worker process. Above a full outbox batch at the SMTP timeout (tickets/outbox.py).
+CELERY_TASK_SOFT_TIME_LIMIT = env_int("CELERY_TASK_SOFT_TIME_LIMIT", 540)
+CELERY_TASK_TIME_LIMIT = env_int("CELERY_TASK_TIME_LIMIT", 600)
+# Seconds between two passes of the SLA sweep (tickets/sweeps.py) that beat queues; tests shorten it.
+SLA_SWEEP_EVERY = env_int("SLA_SWEEP_EVERY", 60)
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 CELERY_TIMEZONE = "UTC"
@@ -294,6 +302,14 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    # One name per vocabulary: cases and incidents both have a `status`, replies a kind under two names.
+    "ENUM_NAME_OVERRIDES": {
+        "CaseStatusEnum": "tickets.models.Status",
+        "ResponseKindEnum": "tickets.models.ResponseKind",
+        "IncidentStatusEnum": "statuspage.models.IncidentStatus",
+        "ComponentStateEnum": "statuspage.models.ComponentState",
+        "ArticleStatusEnum": "knowledge.models.ArticleStatus",
+    },
 }
 
 LOGGING = {

@@ -18,8 +18,12 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("", include("tenants.urls")),
     path("", include("tickets.urls")),
+    path("", include("statuspage.urls")),
+    path("", include("knowledge.urls")),
     path("api/v1/", include("sla.api_urls")),
     path("api/v1/", include("tickets.api_urls")),
+    path("api/v1/", include("statuspage.api_urls")),
+    path("api/v1/", include("knowledge.api_urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     # The split view serves Swagger UI's start-up script from its own URL; our template drops its inline
     # <style>. Nothing inline, so the page runs under our Content-Security-Policy.

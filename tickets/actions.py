@@ -38,6 +38,7 @@ class CaseAction(models.TextChoices):
     MERGE = "merge", "Merge into another case"
     LINK = "link", "Link the case this continues"
     SET_PRODUCT = "set_product", "Set product and version"
+    SET_STATUS = "set_status", "Change the status (open, waiting on customer)"
     CLEAR_ESCALATION = "clear_escalation", "Clear the escalation"
     REOPEN = "reopen", "Reopen"
 
@@ -54,6 +55,7 @@ STAFF_ACTIONS = [
     CaseAction.MERGE,
     CaseAction.LINK,
     CaseAction.SET_PRODUCT,
+    CaseAction.SET_STATUS,
 ]
 SUPERVISOR_ACTIONS = [CaseAction.CLEAR_ESCALATION]
 CUSTOMER_ACTIONS = [CaseAction.REPLY, CaseAction.SET_CC, CaseAction.ATTACH]

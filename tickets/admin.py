@@ -1,7 +1,7 @@
 from django.contrib import admin, messages
 from django.utils import timezone
 
-from tickets.models import Case, CaseEvent, Category, OutboundEmail
+from tickets.models import Case, CaseEvent, Category, Macro, OutboundEmail
 from tickets.outbox import outbox_retry
 
 
@@ -109,3 +109,13 @@ class OutboundEmailAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+@admin.register(Macro)
+class MacroAdmin(admin.ModelAdmin):
+    """Canned replies staff start a public reply from, per response kind. Untick "offered" to retire one."""
+
+    list_display = ["name", "kind", "is_active"]
+    list_editable = ["is_active"]
+    list_filter = ["kind", "is_active"]
+    search_fields = ["name", "body"]

@@ -4,6 +4,10 @@ sla/ computes deadlines for a tier, a severity and an instant, and announces whe
 (sla.signals.rules_changed); tenants/ announces a contract moving to another tier
 (tenants.signals.contract_tier_changed). Cases are ours: the receivers below enqueue the recompute
 (tickets.tasks.recompute_deadlines), which gives the open cases concerned their new deadlines.
+
+A moved deadline re-arms its sweep timers by itself (tickets/sweeps.py): the stamps `at_risk_warned_for` and
+`breach_marked_for` hold the instants already acted on, and a new instant does not match them. So nothing here
+clears them, and moving back to an instant already warned for does not warn twice.
 """
 
 from django.db import transaction

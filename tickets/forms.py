@@ -11,6 +11,8 @@ from tickets.models import (
     REPLY_MAX_LENGTH,
     SEVERITY_REASON_MAX_LENGTH,
     TROUBLESHOOTING_MAX_LENGTH,
+    CloseReason,
+    Macro,
     ResponseKind,
     Severity,
 )
@@ -156,6 +158,7 @@ class CaseForm(forms.Form):
 
 
 class ReplyForm(forms.Form):
+    last_event = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=0)
     body = forms.CharField(
         label="Your reply", max_length=REPLY_MAX_LENGTH, widget=forms.Textarea(attrs={"rows": 5})
     )
@@ -168,6 +171,12 @@ class ReplyForm(forms.Form):
     )
     internal = forms.BooleanField(label="Internal note (the customer does not see it)", required=False)
     propose_solution = forms.BooleanField(label="Propose this as the solution", required=False)
+    # Staff only: start from a macro ("Use macro" fills the text; static/js/macros.js does it as you choose).
+    macro = forms.ModelChoiceField(label="Macro", queryset=None, required=False, empty_label="No macro")
+
+    def __init__(self, *args, macros=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["macro"].queryset = macros if macros is not None else Macro.objects.none()
 
 
 class EscalateForm(forms.Form):
@@ -181,6 +190,7 @@ class EscalateForm(forms.Form):
 class SeverityForm(forms.Form):
     """Support validates the severity the contact asked for (staff only)."""
 
+    last_event = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=0)
     severity = forms.TypedChoiceField(
         label="Severity", choices=[(value, f"Severity {value}") for value in Severity.values], coerce=int
     )
@@ -205,3 +215,118 @@ class CcForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["cc"].queryset = colleagues
         self.fields["cc"].label_from_instance = lambda user: f"{user.display_name} ({user.email})"
+
+
+# --- the staff case page ------------------------------------------------------------------------------------
+
+
+class SeenForm(forms.Form):
+    """Every form of the case page says which state of the case it was filled in against: the id of the last
+    event the page showed (tickets.services.concurrency). Left out, nothing is checked."""
+
+    last_event = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=0)
+
+
+class AssignForm(SeenForm):
+    """Assign to an engineer, take (the button named "take"), or unassign (no one chosen)."""
+
+    assignee = forms.ModelChoiceField(
+        label="Assignee", queryset=None, required=False, empty_label="No one (unassign)"
+    )
+
+    def __init__(self, *args, engineers, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["assignee"].queryset = engineers
+        self.fields["assignee"].label_from_instance = lambda user: user.display_name
+
+
+class StaffCloseForm(SeenForm):
+    close_reason = forms.ChoiceField(
+        label="Reason",
+        choices=[
+            (reason.value, reason.label)
+            for reason in [CloseReason.RESOLVED, CloseReason.DUPLICATE, CloseReason.WITHDRAWN]
+        ],
+    )
+
+
+class ReopenForm(SeenForm):
+    reopen_reason = forms.CharField(
+        label="Why reopen it?", max_length=ESCALATION_REASON_MAX_LENGTH, widget=forms.TextInput()
+    )
+
+
+class ProductForm(SeenForm):
+    product = forms.ModelChoiceField(
+        label="Product", queryset=Product.objects.all(), required=False, empty_label="Not product-specific"
+    )
+    version = forms.ModelChoiceField(
+        label="Version",
+        queryset=Version.objects.select_related("product"),
+        required=False,
+        empty_label="Don't know",
+        widget=VersionSelect,
+    )
+
+
+class LinkForm(SeenForm):
+    continues = forms.CharField(
+        label="Continues case",
+        max_length=20,
+        required=False,
+        help_text="The number of a closed case of the same account; empty to clear.",
+    )
+
+
+class MergeForm(SeenForm):
+    into = forms.CharField(
+        label="Merge into case", max_length=20, help_text="This case is the duplicate and closes."
+    )
+
+
+class SplitForm(SeenForm):
+    """A few rows of subject and description; rows left empty are skipped."""
+
+    ROWS = 3
+
+    close_original = forms.BooleanField(label="Close this case once split", required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for row in range(1, self.ROWS + 1):
+            self.fields[f"subject_{row}"] = forms.CharField(
+                label=f"Issue {row}: subject", max_length=200, required=False
+            )
+            self.fields[f"description_{row}"] = forms.CharField(
+                label=f"Issue {row}: description",
+                max_length=DESCRIPTION_MAX_LENGTH,
+                required=False,
+                widget=forms.Textarea(attrs={"rows": 3}),
+            )
+
+    def rows(self):
+        return [(self[f"subject_{row}"], self[f"description_{row}"]) for row in range(1, self.ROWS + 1)]
+
+    def clean(self):
+        data = super().clean()
+        issues = []
+        for row in range(1, self.ROWS + 1):
+            subject, description = data.get(f"subject_{row}", ""), data.get(f"description_{row}", "")
+            if subject.strip() or description.strip():
+                if not (subject.strip() and description.strip()):
+                    self.add_error(f"subject_{row}", "Give this issue both a subject and a description.")
+                issues.append({"subject": subject, "description": description})
+        if not issues and not self.errors:
+            raise forms.ValidationError("Describe at least one issue to split out.")
+        data["cases"] = issues
+        return data
+
+
+class ClearEscalationForm(SeenForm):
+    note = forms.CharField(
+        label="Note to the customer",
+        max_length=ESCALATION_REASON_MAX_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text="What was done about the escalation; the customer sees it.",
+    )
+    back = forms.CharField(widget=forms.HiddenInput, required=False)

@@ -132,6 +132,28 @@ class Category(models.Model):
         return self.label
 
 
+def _differs(stamp: str, instant: str) -> models.Q:
+    """The stamp was not made for the instant (never made, or made for another one)."""
+    return (
+        models.Q(**{f"{stamp}__isnull": True})
+        | models.Q(**{f"{stamp}__lt": models.F(instant)})
+        | models.Q(**{f"{stamp}__gt": models.F(instant)})
+    )
+
+
+# Cases whose sweep timer is armed and not yet acted on (tickets/sweeps.py). The same Q is the condition of
+# the partial index and the filter of the claim, so PostgreSQL scans only what is still to do.
+AT_RISK_PENDING = models.Q(
+    first_response_at_risk_at__isnull=False, first_responded_at__isnull=True, closed_at__isnull=True
+) & _differs("at_risk_warned_for", "first_response_at_risk_at")
+BREACH_PENDING = models.Q(
+    first_response_due__isnull=False, first_responded_at__isnull=True, closed_at__isnull=True
+) & _differs("breach_marked_for", "first_response_due")
+REMIND_PENDING = models.Q(auto_close_remind_at__isnull=False, auto_close_at__isnull=False) & _differs(
+    "auto_close_reminded_for", "auto_close_at"
+)
+
+
 class Case(models.Model):
     number = models.CharField(max_length=20, unique=True)
     # The account is copied from the organization so that tenant scoping is one indexed column.
@@ -197,6 +219,20 @@ class Case(models.Model):
     # While the case waits on the customer: since when, and when it closes by itself (domain.md §6).
     waiting_since = models.DateTimeField(null=True, blank=True)
     auto_close_at = models.DateTimeField(null=True, blank=True)
+    # The background sweeps (tickets/sweeps.py). Each timer is an instant above plus a stamp of the instant it
+    # was done for: a moved instant no longer matches its stamp, so it is due again; a rerun finds it done.
+    auto_close_remind_at = models.DateTimeField(
+        null=True, blank=True, help_text="When the contact is reminded that the case will close by itself."
+    )
+    auto_close_reminded_for = models.DateTimeField(
+        null=True, blank=True, help_text="The auto-close instant the last reminder was sent for."
+    )
+    at_risk_warned_for = models.DateTimeField(
+        null=True, blank=True, help_text="The at-risk instant support was last warned for."
+    )
+    breach_marked_for = models.DateTimeField(
+        null=True, blank=True, help_text="The first-response deadline last marked breached."
+    )
     escalated_at = models.DateTimeField(null=True, blank=True, help_text="Set while an escalation is open.")
     escalation_reason = models.TextField(blank=True)
     # Set when the customer answers (a reply, "not fixed"); cleared by support's next public reply. The queue
@@ -225,6 +261,47 @@ class Case(models.Model):
                 fields=["auto_close_at"],
                 name="case_auto_close",
                 condition=models.Q(auto_close_at__isnull=False),
+            ),
+            # The sweeps' claims: each index holds only the cases whose timer is still to be acted on.
+            models.Index(
+                fields=["first_response_at_risk_at"], name="case_at_risk_pending", condition=AT_RISK_PENDING
+            ),
+            models.Index(fields=["first_response_due"], name="case_breach_pending", condition=BREACH_PENDING),
+            models.Index(
+                fields=["auto_close_remind_at"], name="case_remind_pending", condition=REMIND_PENDING
+            ),
+            # The queue (tickets/queue.py): one index per band of its order, each on the open cases only
+            # (~3% of all cases), in the band's keyset order, so every page is a short index range scan.
+            models.Index(
+                fields=["first_response_due", "severity", "received_at", "id"],
+                name="queue_unanswered",
+                condition=~models.Q(status="closed") & models.Q(first_responded_at__isnull=True),
+            ),
+            models.Index(
+                fields=["customer_replied_at", "severity", "received_at", "id"],
+                name="queue_customer_replied",
+                condition=~models.Q(status="closed") & models.Q(customer_replied_at__isnull=False),
+            ),
+            models.Index(
+                fields=["received_at", "severity", "id"],
+                name="queue_answered",
+                condition=~models.Q(status="closed") & models.Q(first_responded_at__isnull=False),
+            ),
+            models.Index(
+                fields=["escalated_at"],
+                name="queue_escalated",
+                condition=~models.Q(status="closed") & models.Q(escalated_at__isnull=False),
+            ),
+            models.Index(
+                fields=["assignee", "first_response_due"],
+                name="queue_assignee",
+                condition=~models.Q(status="closed"),
+            ),
+            # Closed cases, most recently closed first (the queue's Closed tab).
+            models.Index(
+                fields=["-closed_at", "-id"],
+                name="queue_closed",
+                condition=models.Q(status="closed"),
             ),
         ]
 
@@ -363,3 +440,91 @@ class OutboundEmail(models.Model):
 
     def __str__(self) -> str:
         return f"{self.template} to {self.address} ({self.status})"
+
+
+class NoticeKind(models.TextChoices):
+    """What staff are told about (issue 9, "Staff are told"); each engineer chooses which they get."""
+
+    NEW_CASE = "new_case", "New Severity 1 or Premium case"
+    CUSTOMER_REPLY = "customer_reply", "Customer replied"
+    NOT_FIXED = "not_fixed", "Customer says the solution did not fix it"
+
+
+class StaffNotice(models.Model):
+    """An in-app mark for one member of staff about one case event; read when they open it."""
+
+    recipient = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notices")
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="staff_notices")
+    event = models.ForeignKey(CaseEvent, on_delete=models.CASCADE, related_name="staff_notices")
+    kind = models.CharField(max_length=20, choices=NoticeKind.choices)
+    created_at = models.DateTimeField(default=timezone.now)
+    read_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        indexes = [
+            # The badge's count and the notices page: one person's unread ones, newest first.
+            models.Index(
+                fields=["recipient", "-created_at"],
+                name="staffnotice_unread",
+                condition=models.Q(read_at__isnull=True),
+            ),
+            models.Index(fields=["recipient", "-created_at"], name="staffnotice_recent"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind} on {self.case_id} for {self.recipient_id}"
+
+
+class StaffNoticePreference(models.Model):
+    """Which notices one member of staff gets (by email and in the app). No row: all of them."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notice_preference"
+    )
+    new_case = models.BooleanField("New Severity 1 or Premium case", default=True)
+    customer_reply = models.BooleanField("A customer replies on my case", default=True)
+    not_fixed = models.BooleanField("A customer says the solution did not fix it", default=True)
+
+    def __str__(self) -> str:
+        return f"Notice preferences of {self.user_id}"
+
+    def wants(self, kind: str) -> bool:
+        return bool(getattr(self, NoticeKind(kind).value))
+
+
+class Macro(models.Model):
+    """Canned text for a public reply of one response kind, kept by admins. Placeholders in braces
+    ({contact_name}, {case_number}, {engineer_name}, {organization}, …) are filled by tickets.macros."""
+
+    name = models.CharField(max_length=120, unique=True)
+    kind = models.CharField("response kind", max_length=20, choices=ResponseKind.choices)
+    body = models.TextField(
+        max_length=REPLY_MAX_LENGTH,
+        help_text="Markdown. Placeholders: {contact_name}, {case_number}, {case_subject}, {engineer_name}, "
+        "{organization}, {account}. Anything else in braces is left as typed.",
+    )
+    is_active = models.BooleanField("offered", default=True)
+
+    class Meta:
+        ordering = ["kind", "name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class SavedView(models.Model):
+    """A queue view an engineer saved for themselves: a name and the queue's filter query string (the same
+    parameters as the queue page and GET /api/v1/queue/). Only its owner sees it (tickets.queue)."""
+
+    owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="saved_views")
+    name = models.CharField(max_length=60)
+    query = models.CharField(max_length=500, help_text="e.g. severity=1&tier=premium&assignee=none")
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["name", "pk"]
+        constraints = [models.UniqueConstraint(fields=["owner", "name"], name="saved_view_name_per_owner")]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.owner_id})"

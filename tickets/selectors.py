@@ -4,7 +4,7 @@ import datetime
 from dataclasses import dataclass
 
 from django.db import models
-from django.db.models import BooleanField, ExpressionWrapper, F, Prefetch, Q, QuerySet
+from django.db.models import F, Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from tickets.models import Attachment, Case, Category, Reply, SlaState, Status
@@ -122,16 +122,3 @@ def case_attachments(*, scope: Scope, case: Case) -> list[Attachment]:
     if not scope.is_vendor_staff:
         attachments = attachments.filter(Q(reply__isnull=True) | Q(reply__is_internal=False))
     return list(attachments.order_by("created_at", "pk"))
-
-
-def case_queue(*, scope: Scope, now: datetime.datetime | None = None) -> QuerySet[Case]:
-    """Open cases: those still waiting for a first response, nearest deadline first; then answered ones,
-    oldest first. (Spelled out rather than relying on where a database sorts NULLs.) Each with its
-    `sla_state` at `now` (by default the present)."""
-    answered = ExpressionWrapper(Q(first_responded_at__isnull=False), output_field=BooleanField())
-    return (
-        with_sla_state(scope.cases(), now=now or timezone.now())
-        .exclude(status=Status.CLOSED)
-        .select_related("organization", "account", "assignee")
-        .order_by(answered.asc(), F("first_response_due").asc(nulls_last=True), "received_at", "pk")
-    )

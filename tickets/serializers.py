@@ -25,6 +25,7 @@ from tickets.models import (
     TROUBLESHOOTING_MAX_LENGTH,
     Attachment,
     Case,
+    CloseReason,
     Reply,
     ResponseKind,
     SlaState,
@@ -39,6 +40,11 @@ SEVERITY_HELP = "1 production down, 2 major loss of function, 3 partial issue or
 SLA_STATE_HELP = (
     "on_track, at_risk, breached while waiting for the first response; met or missed once support answered "
     "(or the case closed unanswered); empty without a deadline."
+)
+
+LAST_EVENT_HELP = (
+    "Optional: the id of the last event you saw (the case's `last_event`). If someone else changed the case "
+    "since, nothing is done and the answer is 409 with the case's current `last_event`."
 )
 
 
@@ -211,9 +217,27 @@ class CaseSerializer(serializers.Serializer):
     closed_at = serializers.DateTimeField(read_only=True, allow_null=True)
     close_reason = serializers.CharField(read_only=True)
     auto_close_at = serializers.DateTimeField(read_only=True, allow_null=True)
+    assignee = serializers.SerializerMethodField(help_text="The engineer's email, or null.")
+    merged_into = serializers.SerializerMethodField(help_text="The case this duplicate was merged into.")
+    split_from = serializers.SerializerMethodField(help_text="The case this one was split from.")
+    last_event = serializers.SerializerMethodField(
+        help_text="The id of the case's latest event; send it back as `last_event` with an action."
+    )
 
     def get_url(self, case: Case) -> str:
         return reverse("api-ticket-detail", kwargs={"number": case.number})
+
+    def get_assignee(self, case: Case) -> str | None:
+        return case.assignee.email if case.assignee_id else None
+
+    def get_merged_into(self, case: Case) -> str | None:
+        return case.merged_into.number if case.merged_into_id else None
+
+    def get_split_from(self, case: Case) -> str | None:
+        return case.split_from.number if case.split_from_id else None
+
+    def get_last_event(self, case: Case) -> int:
+        return case.events.order_by("-pk").values_list("pk", flat=True).first() or 0
 
     def get_escalated(self, case: Case) -> bool:
         return case.escalated_at is not None
@@ -327,13 +351,40 @@ class ReplySerializer(serializers.Serializer):
 class ReplyCreateSerializer(serializers.Serializer):
     body = serializers.CharField(max_length=REPLY_MAX_LENGTH, trim_whitespace=False)
     internal = serializers.BooleanField(default=False, help_text="Staff only: an internal note.")
+    public = serializers.BooleanField(
+        required=False, help_text="Staff only: false is an internal note (the opposite of `internal`)."
+    )
     kind = serializers.ChoiceField(
         choices=ResponseKind.choices, required=False, allow_blank=True, default="", help_text="Staff only."
+    )
+    response_type = serializers.ChoiceField(
+        choices=ResponseKind.choices,
+        required=False,
+        allow_blank=True,
+        help_text="Staff only: same as `kind`.",
+    )
+    last_event = serializers.IntegerField(
+        required=False, min_value=0, max_value=KEY_MAX, help_text=LAST_EVENT_HELP
     )
     propose_solution = serializers.BooleanField(default=False, help_text="Staff only.")
     file = serializers.ListField(
         child=serializers.FileField(), required=False, help_text="Files, as multipart `file` parts."
     )
+
+    def validate(self, data):
+        # `public` and `response_type` are the staff API's names; `internal` and `kind` stay working.
+        # Only when sent: a form post (multipart) reads a missing boolean as false.
+        public = data.pop("public", None)
+        if "public" in self.initial_data:
+            if "internal" in self.initial_data and data["internal"] == public:
+                raise serializers.ValidationError({"public": "public and internal contradict each other."})
+            data["internal"] = not public
+        if data.get("response_type"):
+            if data["kind"] and data["kind"] != data["response_type"]:
+                raise serializers.ValidationError({"response_type": "response_type and kind differ."})
+            data["kind"] = data["response_type"]
+        data.pop("response_type", None)
+        return data
 
 
 class NotFixedSerializer(serializers.Serializer):
@@ -349,7 +400,118 @@ class EscalateSerializer(serializers.Serializer):
 class SeveritySerializer(serializers.Serializer):
     severity = serializers.IntegerField(min_value=1, max_value=3, help_text=SEVERITY_HELP)
     reason = serializers.CharField(max_length=SEVERITY_REASON_MAX_LENGTH, help_text="Why it changes.")
+    last_event = serializers.IntegerField(
+        required=False, min_value=0, max_value=KEY_MAX, help_text=LAST_EVENT_HELP
+    )
 
 
 class CcSerializer(serializers.Serializer):
     cc = ContactEmailField(many=True, allow_empty=True)
+
+
+# --- staff actions ------------------------------------------------------------------------------------------
+
+
+class StaffActionSerializer(serializers.Serializer):
+    """What every staff action takes besides its own fields."""
+
+    last_event = serializers.IntegerField(
+        required=False, min_value=0, max_value=KEY_MAX, help_text=LAST_EVENT_HELP
+    )
+
+
+class StaffReplySerializer(StaffActionSerializer):
+    """The body of a public reply of one kind (request-info/, propose-solution/)."""
+
+    body = serializers.CharField(max_length=REPLY_MAX_LENGTH, trim_whitespace=False)
+
+
+@extend_schema_field(OpenApiTypes.EMAIL)
+class StaffEmailField(serializers.SlugRelatedField):
+    """Active vendor staff, by email."""
+
+    default_error_messages = {"does_not_exist": "Give the email of an active support engineer."}
+
+    def __init__(self, **kwargs):
+        super().__init__(
+            slug_field="email", queryset=User.objects.filter(is_active=True).exclude(staff_role=""), **kwargs
+        )
+
+    def to_internal_value(self, data):
+        return super().to_internal_value(data.lower() if isinstance(data, str) else data)
+
+
+class AssignSerializer(StaffActionSerializer):
+    assignee = StaffEmailField(
+        required=False, allow_null=True, help_text="An engineer's email, or null to unassign."
+    )
+    take = serializers.BooleanField(default=False, help_text="true: assign the case to yourself.")
+
+    def validate(self, data):
+        if data["take"] == ("assignee" in data):
+            raise serializers.ValidationError(
+                {"assignee": "Give either assignee (an email or null) or take: true."}
+            )
+        return data
+
+
+class ReopenSerializer(StaffActionSerializer):
+    reason = serializers.CharField(max_length=ESCALATION_REASON_MAX_LENGTH, help_text="Why it is reopened.")
+
+
+class StaffCloseSerializer(StaffActionSerializer):
+    reason = serializers.ChoiceField(
+        choices=[
+            (reason.value, reason.label)
+            for reason in [CloseReason.RESOLVED, CloseReason.DUPLICATE, CloseReason.WITHDRAWN]
+        ],
+        default=CloseReason.RESOLVED.value,
+        help_text="Staff only; a customer's close has no reason to give.",
+    )
+
+
+class SplitCaseSerializer(serializers.Serializer):
+    subject = serializers.CharField(max_length=200)
+    description = serializers.CharField(max_length=DESCRIPTION_MAX_LENGTH, trim_whitespace=False)
+
+
+class SplitSerializer(StaffActionSerializer):
+    cases = SplitCaseSerializer(many=True, allow_empty=False, help_text="One new case per issue.")
+    close_original = serializers.BooleanField(default=False)
+
+
+class MergeSerializer(StaffActionSerializer):
+    into = ScopedCaseNumberField(help_text="The number of the case that goes on; this one is the duplicate.")
+
+
+class LinkSerializer(StaffActionSerializer):
+    continues = ScopedCaseNumberField(
+        allow_null=True, help_text="A closed case of the same account, or null."
+    )
+
+
+class ProductSerializer(StaffActionSerializer):
+    product = KeyRelatedField(queryset=Product.objects.all(), allow_null=True)
+    version = KeyRelatedField(
+        queryset=Version.objects.select_related("product"), required=False, allow_null=True
+    )
+
+
+class ClearEscalationSerializer(StaffActionSerializer):
+    note = serializers.CharField(
+        max_length=ESCALATION_REASON_MAX_LENGTH, help_text="What was done; the customer sees it."
+    )
+
+
+class EventSerializer(serializers.Serializer):
+    """One line of the audit trail: who, when, what, and its details (from, to, reason …)."""
+
+    id = serializers.IntegerField()
+    kind = serializers.CharField()
+    kind_label = serializers.CharField(source="get_kind_display")
+    actor = serializers.SerializerMethodField(help_text="The person's email; null for SupportDesk itself.")
+    created_at = serializers.DateTimeField()
+    data = serializers.JSONField()
+
+    def get_actor(self, event) -> str | None:
+        return event.actor.email if event.actor_id else None

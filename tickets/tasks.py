@@ -2,6 +2,7 @@
 
 from celery import shared_task
 
+from tickets import sweeps
 from tickets.deadlines import case_deadlines_recompute
 from tickets.outbox import outbox_deliver, outbox_queue_for_old_task, outbox_sweep
 
@@ -36,3 +37,10 @@ def notify_contacts(*, event_id: int) -> int:
 @shared_task(acks_late=True, name="tickets.tasks.notify_supervisors")
 def notify_supervisors(*, event_id: int) -> int:
     return outbox_queue_for_old_task(event_id=event_id, supervisors=True)
+
+
+@shared_task(acks_late=True, soft_time_limit=240, time_limit=300)
+def sla_sweep() -> dict[str, int]:
+    """Thin: beat's minute pass over the SLA timers and auto-close sweeps (tickets/sweeps.py; safe to run
+    twice and in several workers at once)."""
+    return sweeps.sla_sweep()

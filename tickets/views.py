@@ -1,5 +1,6 @@
 """Portal and queue pages. Thin: read through a selector, write through a service, render."""
 
+from contextlib import contextmanager
 from functools import wraps
 
 from django.conf import settings
@@ -13,17 +14,34 @@ from django.utils import timezone
 from lib.keys import key_or_none
 from lib.pagination import page_of
 from sla.services import first_response_deadline, policy_for
+from tenants.models import StaffRole, User
 from tenants.selectors import colleagues_for, contacts_acting_for, filing_eligibility
 from tickets.actions import CaseAction, CaseActionRefused, case_actions
+from tickets.case_page import (
+    case_audit_trail,
+    case_customer_context,
+    case_last_event,
+    case_merged_threads,
+    escalation_queue,
+)
 from tickets.forms import (
     SEVERITY_HELP,
+    AssignForm,
     CaseForm,
     CcForm,
+    ClearEscalationForm,
     EscalateForm,
+    LinkForm,
+    MergeForm,
     NotFixedForm,
+    ProductForm,
+    ReopenForm,
     ReplyForm,
     SeverityForm,
+    SplitForm,
+    StaffCloseForm,
 )
+from tickets.macros import macro_render, macros_offered
 from tickets.models import Attachment, Case, ResponseKind, Severity, SlaState, Status
 from tickets.scope import scope_for
 from tickets.selectors import (
@@ -31,18 +49,26 @@ from tickets.selectors import (
     case_conversation,
     case_detail,
     case_list_for_portal,
-    case_queue,
 )
 from tickets.serializers import case_filters_from
 from tickets.services import (
+    CaseChanged,
     case_action,
+    case_unchanged_check,
+    ticket_assign,
     ticket_cc_set,
+    ticket_clear_escalation,
     ticket_close,
     ticket_confirm,
     ticket_create,
     ticket_escalate,
+    ticket_link_continuation,
+    ticket_merge,
     ticket_not_fixed,
+    ticket_reopen,
     ticket_reply,
+    ticket_set_product,
+    ticket_split,
     ticket_validate_severity,
 )
 
@@ -213,48 +239,104 @@ def _colleagues_to_copy(case: Case):
     return contacts_acting_for(organization=case.organization).exclude(pk=case.requester_id)
 
 
-def _render_case(
-    request,
-    scope,
-    case,
-    *,
-    reply_form=None,
-    escalate_form=None,
-    not_fixed_form=None,
-    severity_form=None,
-    status=200,
-):
-    return render(
-        request,
-        "tickets/case_detail.html",
-        {
-            "case": case,
-            "conversation": case_conversation(scope=scope, case=case),
-            "attachments": case.attachments.filter(reply__isnull=True),
-            "reply_form": reply_form or ReplyForm(),
-            "escalate_form": escalate_form or EscalateForm(),
-            "not_fixed_form": not_fixed_form or NotFixedForm(),
-            "severity_form": severity_form or SeverityForm(initial={"severity": case.severity}),
-            "cc_form": CcForm(colleagues=_colleagues_to_copy(case), initial={"cc": list(case.cc.all())}),
-            "is_staff": scope.is_vendor_staff,
-            # The page offers only what this person may do now (the services check the same).
-            "actions": set(case_actions(scope, case)),
-            "response_kinds": ResponseKind.choices,
-            "now": timezone.now(),
-        },
-        status=status,
-    )
+def _engineers():
+    return User.objects.filter(is_active=True).exclude(staff_role="").order_by("first_name", "email")
+
+
+# The forms of the case page: how each is built, and the id prefix that keeps its fields' ids apart.
+STAFF_FORMS = {
+    "assign_form": (AssignForm, "assign_%s"),
+    "staff_close_form": (StaffCloseForm, "close_%s"),
+    "reopen_form": (ReopenForm, "reopen_%s"),
+    "product_form": (ProductForm, "product_%s"),
+    "link_form": (LinkForm, "link_%s"),
+    "merge_form": (MergeForm, "merge_%s"),
+    "split_form": (SplitForm, "split_%s"),
+    "clear_escalation_form": (ClearEscalationForm, "clear_%s"),
+}
+
+
+def _staff_form(name: str, data=None, **kwargs):
+    form_class, auto_id = STAFF_FORMS[name]
+    if form_class is AssignForm:
+        kwargs["engineers"] = _engineers()
+    return form_class(data, auto_id=auto_id, **kwargs)
+
+
+def _render_case(request, scope, case, *, status=200, **forms):
+    """The case page. `forms` are bound forms to show again (what was typed, with its errors); every other
+    form is blank, stamped with the last event the page shows (tickets.services.concurrency)."""
+    last_event = case_last_event(case=case)
+    seen = {"last_event": last_event}
+    staff = scope.is_vendor_staff
+    context = {
+        "case": case,
+        "conversation": case_conversation(scope=scope, case=case),
+        "attachments": case.attachments.filter(reply__isnull=True),
+        "reply_form": forms.get("reply_form")
+        or ReplyForm(initial=seen, macros=macros_offered() if staff else None),
+        "escalate_form": forms.get("escalate_form") or EscalateForm(),
+        "not_fixed_form": forms.get("not_fixed_form") or NotFixedForm(),
+        "severity_form": forms.get("severity_form")
+        or SeverityForm(initial={"severity": case.severity, **seen}, auto_id="severity_%s"),
+        "cc_form": CcForm(colleagues=_colleagues_to_copy(case), initial={"cc": list(case.cc.all())}),
+        "is_staff": staff,
+        # The page offers only what this person may do now (the services check the same).
+        "actions": set(case_actions(scope, case)),
+        "response_kinds": ResponseKind.choices,
+        "audit_trail": case_audit_trail(scope=scope, case=case),
+        "merged_threads": case_merged_threads(scope=scope, case=case),
+        "last_event": last_event,
+        "now": timezone.now(),
+    }
+    if staff:
+        initial = {
+            "assign_form": {"assignee": case.assignee_id},
+            "product_form": {"product": case.product_id, "version": case.version_id},
+            "link_form": {"continues": case.continues.number if case.continues_id else ""},
+        }
+        for name in STAFF_FORMS:
+            context[name] = forms.get(name) or _staff_form(name, initial={**initial.get(name, {}), **seen})
+        context["customer"] = case_customer_context(scope=scope, case=case)
+        context["macros"] = [
+            (macro, macro_render(macro=macro, case=case, engineer=request.user)) for macro in macros_offered()
+        ]
+        context["split_cases"] = list(case.split_cases.order_by("pk").only("number", "subject", "status"))
+    return render(request, "tickets/case_detail.html", context, status=status)
+
+
+@contextmanager
+def _page_door(request, case: Case, action: str, last_event: int | None):
+    """The door (tickets.services.case_action) and the stale-page check, for every form of the case page."""
+    with case_action(actor=request.user, case=case, action=action) as locked:
+        case_unchanged_check(case=locked, actor=request.user, last_event=last_event)
+        yield locked
+
+
+def _stale(request, scope, case: Case, changed: CaseChanged, form_name: str, form_class, **kwargs):
+    """Someone else changed the case since this page was drawn: show the case as it is now, with the form
+    as it was filled in (stamped anew, so that sending it again acts on what is now shown)."""
+    messages.error(request, changed.message)
+    case = _case_or_404(scope, case.number)
+    data = request.POST.copy()
+    data["last_event"] = case_last_event(case=case)
+    form = form_class(data, **kwargs)
+    form.is_valid()  # shows what was typed as typed; the refusal is the message above
+    return _render_case(request, scope, case, status=409, **{form_name: form})
 
 
 @case_action_page
 def case_reply(request, scope, case):
-    form = ReplyForm(request.POST, request.FILES)
+    staff = scope.is_vendor_staff
+    macros = macros_offered() if staff else None
+    form = ReplyForm(request.POST, request.FILES, macros=macros)
+    if staff and "use_macro" in request.POST:
+        return _use_macro(request, scope, case, form)
     status = 400
     if form.is_valid():
-        staff = scope.is_vendor_staff
         action = CaseAction.NOTE if form.cleaned_data["internal"] else CaseAction.REPLY
         try:
-            with case_action(actor=request.user, case=case, action=action) as locked:
+            with _page_door(request, case, action, form.cleaned_data["last_event"]) as locked:
                 ticket_reply(
                     case=locked,
                     author=request.user,
@@ -264,6 +346,10 @@ def case_reply(request, scope, case):
                     propose_solution=staff and form.cleaned_data["propose_solution"],
                     attachments=form.cleaned_data["attachments"],
                 )
+        except CaseChanged as changed:
+            if form.cleaned_data["attachments"]:
+                messages.warning(request, "Attach your files again: a page cannot keep them.")
+            return _stale(request, scope, case, changed, "reply_form", ReplyForm, macros=macros)
         except CaseActionRefused as refusal:
             form.add_error(None, refusal.message)
             status = 403
@@ -273,6 +359,21 @@ def case_reply(request, scope, case):
             messages.success(request, "Your reply is on the case.")
             return redirect("case_detail", number=case.number)
     return _render_case(request, scope, case, reply_form=form, status=status)
+
+
+def _use_macro(request, scope, case, form):
+    """ "Use macro" without JavaScript: the reply form again, its text (and kind) from the chosen macro."""
+    data = request.POST.copy()
+    macro = macros_offered().filter(pk=key_or_none(data.get("macro"))).first()
+    if macro is None:
+        messages.error(request, "Choose a macro first.")
+    else:
+        data["body"] = macro_render(macro=macro, case=case, engineer=request.user)
+        data["kind"] = macro.kind
+    form = ReplyForm(data, macros=macros_offered())
+    form.is_valid()
+    form.errors.clear()  # nothing was sent yet: no complaints about what is still to write
+    return _render_case(request, scope, case, reply_form=form)
 
 
 def _case_action(request, case, action: str, write, success: str):
@@ -317,6 +418,17 @@ def case_not_fixed(request, scope, case):
 
 @case_action_page
 def case_close(request, scope, case):
+    if scope.is_vendor_staff:
+        return _staff_post(
+            request,
+            scope,
+            case,
+            "staff_close_form",
+            CaseAction.CLOSE,
+            lambda case, data: ticket_close(case=case, actor=request.user, reason=data["close_reason"]),
+            "The case is closed.",
+            aliases={"reason": "close_reason"},
+        )
     return _case_action(
         request,
         case,
@@ -326,29 +438,52 @@ def case_close(request, scope, case):
     )
 
 
-def _case_form_post(request, scope, case, *, form_class, form_name: str, action: str, do, success: str):
+def _case_form_post(
+    request,
+    scope,
+    case,
+    *,
+    form_class,
+    form_name: str,
+    action: str,
+    do,
+    success: str,
+    form_kwargs=None,
+    aliases=None,
+    then=None,
+):
     """Post one of the small forms of the case page: `do(locked_case, cleaned_data)` is the write, run
-    through the door for `action`.
+    through the door for `action` after the stale-page check (tickets.services.concurrency).
 
     A mistake in one of the form's fields shows the page again with the form, what was typed kept (400).
     A refusal about the case itself (closed, already escalated, not staff) is a message on the case page.
+    A case changed by someone else since the page was drawn is shown as it is now, the form kept (409).
+    `aliases` maps a service's field names to the form's; `success` is the message (or makes it, after the
+    write); `then` is where to go after success.
     """
-    form = form_class(request.POST)
+    form_kwargs = form_kwargs or {}
+    form = form_class(request.POST, **form_kwargs)
     if form.is_valid():
         try:
-            with case_action(actor=request.user, case=case, action=action) as locked:
+            with _page_door(request, case, action, form.cleaned_data.get("last_event")) as locked:
                 do(locked, form.cleaned_data)
+        except CaseChanged as changed:
+            return _stale(request, scope, case, changed, form_name, form_class, **form_kwargs)
         except CaseActionRefused as refusal:
             messages.error(request, refusal.message)
             return redirect("case_detail", number=case.number)
         except ValidationError as error:
+            if aliases and hasattr(error, "error_dict"):
+                error = ValidationError(
+                    {aliases.get(field, field): problems for field, problems in error.error_dict.items()}
+                )
             if not any(field in form.fields for field in getattr(error, "error_dict", {})):
                 messages.error(request, " ".join(error.messages))
                 return redirect("case_detail", number=case.number)
             _add_service_errors(form, error)
         else:
-            messages.success(request, success)
-            return redirect("case_detail", number=case.number)
+            messages.success(request, success() if callable(success) else success)
+            return then or redirect("case_detail", number=case.number)
     return _render_case(request, scope, case, status=400, **{form_name: form})
 
 
@@ -379,6 +514,7 @@ def case_severity(request, scope, case):
             case=case, actor=request.user, severity=data["severity"], reason=data["reason"]
         ),
         success="Severity set; the first-response deadline follows it.",
+        form_kwargs={"auto_id": "severity_%s"},
     )
 
 
@@ -401,6 +537,177 @@ def case_cc(request, scope, case):
     return response
 
 
+# --- support's actions on the case page: to anyone else these pages are a 404, like a missing case ----------
+
+
+def staff_case_action_page(view):
+    """Like case_action_page, for support's actions: after the scope, anyone but vendor staff gets a 404 (a
+    customer learns nothing from these routes). `staff_only` tells the ownership test so."""
+
+    @login_required
+    @wraps(view)
+    def wrapper(request, number):
+        scope = scope_for(request.user)
+        case = _case_or_404(scope, number)
+        if not scope.is_vendor_staff:
+            raise Http404
+        if request.method != "POST":
+            return HttpResponseNotAllowed(["POST"])
+        return view(request, scope, case)
+
+    wrapper.staff_only = True
+    return wrapper
+
+
+def _staff_post(request, scope, case, form_name, action, do, success, **options):
+    form_class, auto_id = STAFF_FORMS[form_name]
+    form_kwargs = {"auto_id": auto_id}
+    if form_class is AssignForm:
+        form_kwargs["engineers"] = _engineers()
+    return _case_form_post(
+        request,
+        scope,
+        case,
+        form_class=form_class,
+        form_name=form_name,
+        action=action,
+        do=do,
+        success=success,
+        form_kwargs=form_kwargs,
+        **options,
+    )
+
+
+@staff_case_action_page
+def case_assign(request, scope, case):
+    """Assign to the engineer chosen, to no one, or (the "Take" button) to yourself."""
+    take = "take" in request.POST
+
+    def assign(case, data):
+        ticket_assign(case=case, actor=request.user, assignee=request.user if take else data["assignee"])
+
+    return _staff_post(
+        request,
+        scope,
+        case,
+        "assign_form",
+        CaseAction.ASSIGN,
+        assign,
+        "You took the case." if take else "The assignee is saved.",
+    )
+
+
+@staff_case_action_page
+def case_reopen(request, scope, case):
+    return _staff_post(
+        request,
+        scope,
+        case,
+        "reopen_form",
+        CaseAction.REOPEN,
+        lambda case, data: ticket_reopen(case=case, actor=request.user, reason=data["reopen_reason"]),
+        "The case is open again.",
+        aliases={"reason": "reopen_reason"},
+    )
+
+
+@staff_case_action_page
+def case_product(request, scope, case):
+    return _staff_post(
+        request,
+        scope,
+        case,
+        "product_form",
+        CaseAction.SET_PRODUCT,
+        lambda case, data: ticket_set_product(
+            case=case, actor=request.user, product=data["product"], version=data["version"]
+        ),
+        "Product and version are saved.",
+    )
+
+
+def _case_by_number(scope, number: str) -> Case | None:
+    number = (number or "").strip()
+    return scope.cases().filter(number__iexact=number).first() if number else None
+
+
+@staff_case_action_page
+def case_link(request, scope, case):
+    def link(case, data):
+        continues = _case_by_number(scope, data["continues"])
+        if data["continues"].strip() and continues is None:
+            raise ValidationError({"continues": "No case has that number."})
+        ticket_link_continuation(case=case, actor=request.user, continues=continues)
+
+    return _staff_post(
+        request, scope, case, "link_form", CaseAction.LINK, link, "The continued case is saved."
+    )
+
+
+@staff_case_action_page
+def case_merge(request, scope, case):
+    def merge(case, data):
+        into = _case_by_number(scope, data["into"])
+        if into is None:
+            raise ValidationError({"into": "No case has that number."})
+        ticket_merge(case=case, actor=request.user, into=into)
+
+    return _staff_post(
+        request, scope, case, "merge_form", CaseAction.MERGE, merge, "Merged: this duplicate is closed."
+    )
+
+
+@staff_case_action_page
+def case_split(request, scope, case):
+    made = []
+
+    def split(case, data):
+        made.extend(
+            ticket_split(
+                case=case, actor=request.user, issues=data["cases"], close_original=data["close_original"]
+            )
+        )
+
+    return _staff_post(
+        request,
+        scope,
+        case,
+        "split_form",
+        CaseAction.SPLIT,
+        split,
+        lambda: f"Split into {', '.join(new.number for new in made)}; each keeps this case's received time.",
+    )
+
+
+@staff_case_action_page
+def case_clear_escalation(request, scope, case):
+    back = request.POST.get("back") == "escalations"
+    return _staff_post(
+        request,
+        scope,
+        case,
+        "clear_escalation_form",
+        CaseAction.CLEAR_ESCALATION,
+        lambda case, data: ticket_clear_escalation(case=case, actor=request.user, note=data["note"]),
+        f"The escalation of {case.number} is cleared; the customer sees your note.",
+        then=redirect("escalation_queue") if back else None,
+    )
+
+
+@login_required
+def escalations(request):
+    """The supervisors' escalation queue: escalated open cases, the longest-waiting first."""
+    scope = scope_for(request.user)
+    if not (scope.is_vendor_staff and request.user.staff_role in (StaffRole.SUPERVISOR, StaffRole.ADMIN)):
+        raise Http404
+    cases = escalation_queue(scope=scope)
+    forms = [
+        (case, ClearEscalationForm(initial={"back": "escalations"}, auto_id=f"clear_{case.pk}_%s"))
+        for case in cases
+    ]
+    return render(request, "tickets/escalations.html", {"rows": forms, "now": timezone.now()})
+
+
 @login_required
 def attachment_download(request, attachment_id):
     """Files are never on a public URL: each download checks that the reader may see the case."""
@@ -416,13 +723,3 @@ def attachment_download(request, attachment_id):
     )
     response["X-Content-Type-Options"] = "nosniff"
     return response
-
-
-@login_required
-def queue(request):
-    scope = scope_for(request.user)
-    if not scope.is_vendor_staff:
-        raise Http404
-    now = timezone.now()
-    page = page_of(case_queue(scope=scope, now=now), number=request.GET.get("page"), per_page=50)
-    return render(request, "tickets/queue.html", {"page": page, "now": now})

@@ -12,8 +12,12 @@ admin limited to the other two organizations, a Harbor contact who is neither re
 deactivated contact who was once copied on it, and a visitor who has not signed in. The positive controls
 at the end show that the same requests do reach and change the case for the people who may act on it, and
 that a scope which forgot the tenant would fail this test on every route and method.
+
+Support's own routes (a view marked `staff_only`: assign, split, merge, the audit trail …) answer 404 to every
+customer, even one who may read the case, exactly as for a case that does not exist.
 """
 
+import datetime
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -33,13 +37,13 @@ from rest_framework.parsers import MultiPartParser
 from rest_framework.test import APIClient
 from rest_framework.views import APIView
 
-from tenants.models import Membership
+from tenants.models import Membership, Product, Version
 from tests.fixtures import TwoTenants, two_tenants_build
 from tests.tickets.helpers import file_case
 from tickets.converters import CaseNumberConverter
 from tickets.models import Attachment, Case, CaseEvent, OutboundEmail, Reply, ResponseKind
 from tickets.scope import CaseScope
-from tickets.services import ticket_cc_set, ticket_reply
+from tickets.services import ticket_cc_set, ticket_close, ticket_escalate, ticket_reply
 
 METHODS = ["get", "post", "put", "patch", "delete"]
 MISSING_NUMBER = "SD-2099-99999"  # a case number no case has
@@ -80,6 +84,12 @@ class Route:
     @property
     def takes_files_as_multipart(self) -> bool:
         return self.is_api and MultiPartParser in self.view.cls.parser_classes
+
+    @property
+    def staff_only(self) -> bool:
+        """Support's alone: a 404 to every customer, whoever may read the case."""
+        view = getattr(self.view, "cls", self.view)
+        return bool(getattr(view, "staff_only", False))
 
     def url(self, value) -> str:
         def fill(match):
@@ -137,6 +147,11 @@ class World:
     media: Path
     clients: dict[str, Client]  # one per surface, signed in as each person in turn
     sessions: dict[str, str]  # a signed-in session of each person, by role name
+    # What support's routes take: another open case and a closed one of the same account, a product.
+    other_case: str = ""
+    closed_case: str = ""
+    product: int = 0
+    version: int = 0
 
 
 def files_of(case: Case) -> dict[str, int]:
@@ -194,6 +209,11 @@ def built_world(django_db_setup, django_db_blocker, tmp_path_factory):
     ):
         tenants = two_tenants_build()
         case = case_beyond_the_limited_admin(tenants)
+        other = file_case(tenants.people["b_contact"].email, tenants.organizations["b_3"].name)
+        closed = file_case(tenants.people["b_contact"].email, tenants.organizations["b_3"].name)
+        ticket_close(case=closed, actor=tenants.people["b_contact"])
+        product = Product.objects.create(name="Identity Gateway")
+        version = Version.objects.create(product=product, name="4.0", ga_date=datetime.date(2025, 1, 6))
         # Two clients for the whole module (a new one loads the middleware and indexes the static files), and
         # everyone signed in once: each request below only picks whose session cookie it carries.
         clients = {"page": Client(), "api": APIClient()}
@@ -209,6 +229,10 @@ def built_world(django_db_setup, django_db_blocker, tmp_path_factory):
             media=media,
             clients=clients,
             sessions=sessions,
+            other_case=other.number,
+            closed_case=closed.number,
+            product=product.pk,
+            version=version.pk,
         )
         transaction.set_rollback(True)
 
@@ -242,7 +266,19 @@ def changing_body(world: World, route: Route) -> dict:
         "severity": 1,
         "kind": ResponseKind.ANSWER.value,
         "cc": [person.email if route.is_api else person.pk for person in cc],
+        # Support's routes: take it, split it, merge it, link it, set its product, clear its escalation.
+        "take": True,
+        "into": world.other_case,
+        "continues": world.closed_case,
+        "product": world.product,
+        "version": world.version,
+        "note": "Escalation handled: we took it over.",
+        "reopen_reason": "We are taking it over.",
     }
+    if route.is_api:
+        body["cases"] = [{"subject": "Takeover", "description": "Ours now."}]
+    else:
+        body.update({"subject_1": "Takeover", "description_1": "Ours now."})
     upload = SimpleUploadedFile("takeover.log", b"mine now\n", content_type="text/plain")
     if not route.is_api:
         body["attachments"] = upload
@@ -388,11 +424,15 @@ def test_everyone_who_may_see_the_case_reads_it_on_the_page_and_the_api(world, c
 
 @pytest.mark.parametrize("route, method", CASE_MATRIX, ids=_ids(CASE_MATRIX))
 def test_people_who_may_see_the_case_are_never_told_it_does_not_exist(world, route, method):
+    """…except on support's own routes, which no customer learns exist."""
     for who in INSIDERS_BY_REACH:
         with transaction.atomic():  # each on the case as it was, not as the requester's close left it
             answer = send(world, client_for(world, route, who), route, method, world.case.number)
             transaction.set_rollback(True)
-        assert answer.status_code != 404, f"{who}: {method.upper()} {route.url(world.case.number)}"
+        if route.staff_only and not world.tenants[who].is_vendor_staff:
+            assert answer.status_code == 404, f"{who}: {method.upper()} {route.url(world.case.number)}"
+        else:
+            assert answer.status_code != 404, f"{who}: {method.upper()} {route.url(world.case.number)}"
 
 
 def _took_it(route: Route, answer) -> bool:
@@ -406,11 +446,13 @@ def _took_it(route: Route, answer) -> bool:
 def test_the_bodies_sent_above_would_change_the_case(world, route):
     """Every route either shows the case (GET 200 to its requester) or takes a change; and when someone who
     may act gets a change through with exactly the body the outsiders sent, the snapshot sees it."""
-    requester = client_for(world, route, "b_contact")
-    shows = send(world, requester, route, "get", world.case.number).status_code == 200
+    reader = client_for(world, route, "engineer" if route.staff_only else "b_contact")
+    shows = send(world, reader, route, "get", world.case.number).status_code == 200
+    prepare_for(world, route)
     taken = []
     for method in METHODS[1:]:
-        for who in ["b_contact", "engineer"]:  # the requester decides, staff validate the severity
+        # The requester decides, staff validate the severity, a supervisor clears an escalation.
+        for who in ["b_contact", "engineer", "supervisor"]:
             before = case_snapshot(world)
             answer = send(world, client_for(world, route, who), route, method, world.case.number)
             if _took_it(route, answer):
@@ -420,6 +462,20 @@ def test_the_bodies_sent_above_would_change_the_case(world, route):
     api_writes = {method for method in METHODS[1:] if route.is_api and hasattr(route.view.cls, method)}
     assert api_writes <= set(taken)
     assert shows or taken, f"{route} neither shows the case nor takes a change"
+
+
+def prepare_for(world: World, route: Route) -> None:
+    """Put the case in the state a route acts on: reopen needs it closed, clearing an escalation needs one,
+    and proposing a solution needs none proposed yet."""
+    action = route.template.rstrip("/").rsplit("/", 1)[-1]
+    case = Case.objects.get(pk=world.case.pk)
+    requester = world.tenants["b_contact"]
+    if action == "reopen":
+        ticket_close(case=case, actor=requester)
+    elif action == "clear-escalation":
+        ticket_escalate(case=case, actor=requester, reason="Payroll runs tonight.")
+    elif action == "propose-solution":
+        ticket_reply(case=case, author=world.tenants["engineer"], body="Looking.", kind=ResponseKind.ANSWER)
 
 
 def test_files_download_for_those_who_may_read_them(world, client):
@@ -439,7 +495,9 @@ def test_files_download_for_those_who_may_read_them(world, client):
 @pytest.mark.parametrize("surface", ["page", "api"])
 def test_a_scope_that_forgot_the_tenant_fails_the_ownership_test_everywhere(world, monkeypatch, surface):
     """Every assertion of the matrix can fail: with a scope that lets any signed-in person see every case,
-    every route and method reports Acme's portal admin, and each write it may do reports a changed case."""
+    every route and method reports Acme's portal admin, and each write it may do reports a changed case.
+    (Support's own routes are left out: they answer 404 to every customer whatever the scope says, which
+    the tests above hold.)"""
     monkeypatch.setattr(
         CaseScope, "cases", lambda scope: Case.objects.all() if scope.user else Case.objects.none()
     )
@@ -447,7 +505,7 @@ def test_a_scope_that_forgot_the_tenant_fails_the_ownership_test_everywhere(worl
     matrix = [(route, method, world.case.number, MISSING_NUMBER) for route, method in CASE_MATRIX]
     matrix += [(route, method, world.files["filed"], MISSING_ID) for route, method in ATTACHMENT_MATRIX]
     for route, method, value, missing in matrix:
-        if route.is_api != (surface == "api"):
+        if route.is_api != (surface == "api") or route.staff_only:
             continue
         with transaction.atomic():  # each on the case as it was: a close would stop every later write
             findings = trespass(world, route, method, ["a_admin"], value, missing)

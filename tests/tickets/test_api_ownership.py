@@ -30,6 +30,17 @@ ROUTES = [
     ("put", "tickets/<case_number:number>/cc/", {"cc": []}),
     ("get", "tickets/<case_number:number>/attachments/", None),
     ("post", "tickets/<case_number:number>/attachments/", "upload"),
+    # Support's routes (issue 9): a 404 to any customer, and first of all to another tenant.
+    ("post", "tickets/<case_number:number>/assign/", {"take": True}),
+    ("post", "tickets/<case_number:number>/request-info/", {"body": "Which version?"}),
+    ("post", "tickets/<case_number:number>/propose-solution/", {"body": "Restart it."}),
+    ("post", "tickets/<case_number:number>/reopen/", {"reason": "Because."}),
+    ("post", "tickets/<case_number:number>/split/", {"cases": [{"subject": "A", "description": "B"}]}),
+    ("post", "tickets/<case_number:number>/merge/", {"into": MISSING}),
+    ("post", "tickets/<case_number:number>/link/", {"continues": None}),
+    ("post", "tickets/<case_number:number>/product/", {"product": None}),
+    ("post", "tickets/<case_number:number>/clear-escalation/", {"note": "Done."}),
+    ("get", "tickets/<case_number:number>/events/", None),
 ]
 
 

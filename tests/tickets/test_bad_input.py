@@ -77,14 +77,15 @@ def test_a_page_past_the_end_of_the_portal_shows_the_last_page_there_is(mia, mia
     assert mia_case.number in response.content.decode()
 
 
-@pytest.mark.parametrize("page", [HUGE, VERY_LONG])
-def test_a_page_past_the_end_of_the_queue_shows_the_last_page_there_is(client, demo, mia_case, page):
+@pytest.mark.parametrize("cursor", [HUGE, VERY_LONG, "not-a-cursor"])
+def test_a_queue_page_link_that_is_not_one_shows_the_first_page(client, demo, mia_case, cursor):
     client.force_login(demo["engineer"])
 
-    response = client.get("/queue/", {"page": page})
+    response = client.get("/queue/", {"cursor": cursor})
 
-    assert response.status_code == 200
-    assert response.context["page"].number == 1
+    # Said (a 400 naming the link) and the list from the top shown, not an error page.
+    assert response.status_code == 400
+    assert "Filter “cursor” ignored" in response.content.decode()
     assert mia_case.number in response.content.decode()
 
 

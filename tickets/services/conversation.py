@@ -11,6 +11,7 @@ from tickets.models import (
     Attachment,
     Case,
     EventKind,
+    NoticeKind,
     Reply,
     ResponseKind,
     Status,
@@ -23,7 +24,8 @@ from tickets.services.common import (
     text_length_check,
 )
 from tickets.services.filing import _cc_check
-from tickets.services.life_cycle import WAITING_KIND, _auto_close_for, case_transition
+from tickets.services.life_cycle import WAITING_KIND, _wait_start, case_transition
+from tickets.services.notices import staff_notice_queue
 
 
 @transaction.atomic
@@ -59,7 +61,7 @@ def ticket_reply(
         case=case, author=author, body=body, is_internal=internal, kind=kind if staff else "", created_at=now
     )
     _attach(case, reply, author, attachments)
-    _event(
+    event = _event(
         case,
         author,
         EventKind.INTERNAL_NOTE if internal else EventKind.REPLIED,
@@ -90,20 +92,23 @@ def ticket_reply(
             target = Status.WAITING_ON_CUSTOMER
         else:
             target = Status.OPEN
-        if target != case.status or target in WAITING_KIND:
+        if target != case.status:
             # The reply's own email tells the new status: no second email.
             case_transition(case=case, to=target, actor=author, now=now, notify=False)
+        elif target in WAITING_KIND:
+            # Asked again (or proposed again) while already waiting: the wait starts over from this reply.
+            case.save(update_fields=[*_wait_start(case, target, now), "updated_at"])
         return reply
 
     # The customer answered: the case comes back to the top of its assignee's view until support replies.
     case.customer_replied_at = case.customer_replied_at or now
     case.save(update_fields=["customer_replied_at", "updated_at"])
+    staff_notice_queue(case=case, event=event, kind=NoticeKind.CUSTOMER_REPLY, actor=author, now=now)
     if case.status == Status.WAITING_ON_CUSTOMER:
         case_transition(case=case, to=Status.OPEN, actor=author, now=now)
     elif case.status == Status.SOLUTION_PROPOSED:
         # Any customer reply resets the wait (domain.md §6).
-        case.waiting_since, case.auto_close_at = now, _auto_close_for(case, case.status, now)
-        case.save(update_fields=["waiting_since", "auto_close_at", "updated_at"])
+        case.save(update_fields=[*_wait_start(case, case.status, now), "updated_at"])
     return reply
 
 

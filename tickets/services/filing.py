@@ -6,6 +6,8 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from sla import engine
+from sla.presets import CHAT_HOURS
 from tenants.models import Organization, Product, User, Version
 from tenants.selectors import contacts_acting_for, filing_eligibility
 from tenants.time_zones import time_zone_is_known
@@ -19,8 +21,48 @@ from tickets.models import (
     Severity,
     Status,
 )
+from tickets.notifications import CASE_LOGGED, case_is_premium
+from tickets.outbox import outbox_queue
 from tickets.scope import scope_for
+from tickets.services.assignment import ticket_assign
 from tickets.services.common import _attach, _event, _iso, attachment_check, text_length_check
+from tickets.services.notices import staff_notice_new_case
+
+# Channels on which staff log a case on the contact's behalf (domain.md §8).
+STAFF_CHANNELS = (Channel.PHONE, Channel.CHAT)
+_chat_calendar = engine.Calendar(
+    time_zone=CHAT_HOURS["time_zone"], weekly=engine.parse_weekly(CHAT_HOURS["weekly_hours"])
+)
+CHAT_HOURS_LABEL = (
+    f"{CHAT_HOURS['weekly_hours'].replace('-', '–')} {CHAT_HOURS['time_zone'].replace('_', ' ')}"
+)
+
+
+def chat_is_open(*, now: datetime.datetime) -> bool:
+    """Whether chat is staffed at `now` (sla.presets.CHAT_HOURS, domain.md §8)."""
+    return _chat_calendar.is_open(now)
+
+
+def channel_check(*, channel: str, contract, now: datetime.datetime) -> None:
+    """Refuse a channel the contract's tier does not include (phone and chat: Premium, per the tier's
+    `channels`) and a chat outside the chat hours."""
+    if channel not in Channel.values:
+        raise ValidationError({"channel": f"Unknown channel {channel!r}."})
+    if channel in STAFF_CHANNELS and channel not in contract.tier.channels:
+        label = Channel(channel).label.lower()
+        raise ValidationError(
+            {
+                "channel": f"{contract.tier.name} support does not include {label}: "
+                "only Premium accounts use it."
+            }
+        )
+    if channel == Channel.CHAT and not chat_is_open(now=now):
+        raise ValidationError(
+            {
+                "channel": f"Chat is closed now: it is staffed {CHAT_HOURS_LABEL}. "
+                "Log it as a phone case instead."
+            }
+        )
 
 
 def case_number_next(*, year: int) -> str:
@@ -82,18 +124,28 @@ def ticket_create(
     cc: list[User] = (),
     attachments=(),
     channel: str = Channel.PORTAL,
+    filed_by: User | None = None,
     received_at: datetime.datetime | None = None,
 ) -> Case:
     """File a case for `organization` on behalf of `requester`, a contact who may act for it.
 
-    Checks: eligibility (domain.md §1), the organization in the requester's scope, a category still offered,
-    the severity, the contact window, product and version covered by the contract, CCs who may read the
-    case, the continued case visible to the requester, every attachment. Nothing is created unless all pass.
-    Then: number, first-response deadline from the tier and severity (email forces severity 3), audit.
+    `filed_by` is the member of staff who logs it for the contact (a phone or chat case, domain.md §8); the
+    caller checks that this person is staff. `received_at` is now unless given.
+
+    Checks: eligibility (domain.md §1), the channel (phone and chat only for tiers that include them, chat
+    only in the chat hours), the organization in the requester's scope, a category still offered, the
+    severity, the contact window, product and version covered by the contract, CCs who may read the case,
+    the continued case visible to the requester, every attachment. Nothing is created unless all pass.
+    Then: number, first-response deadline from the tier and severity (email forces severity 3), the named
+    TAM of a Premium account as assignee, audit (the CREATED event's actor is whoever filed it, with
+    `on_behalf_of` when staff did), the contact emailed the number when staff filed it, staff told about a
+    new Severity 1 or Premium case.
     """
     eligibility = filing_eligibility(user=requester)
     if not eligibility.can_file:
         raise ValidationError(f"{eligibility.reason} {eligibility.advice}".strip())
+    received_at = received_at or timezone.now()
+    channel_check(channel=channel, contract=eligibility.contract, now=received_at)
     scope = scope_for(requester)
     if not scope.organizations().filter(pk=organization.pk).exists():
         raise ValidationError({"organization": "Choose one of the organizations you act for."})
@@ -124,7 +176,6 @@ def ticket_create(
     for uploaded in attachments:
         attachment_check(uploaded=uploaded)
 
-    received_at = received_at or timezone.now()
     case = Case(
         number=case_number_next(year=received_at.year),
         account_id=organization.account_id,
@@ -155,14 +206,33 @@ def ticket_create(
     case_deadlines_apply(case=case)
     case.save()
     case.cc.set(cc)
-    _attach(case, None, requester, attachments)
-    _event(
+    _attach(case, None, filed_by or requester, attachments)
+    on_behalf = {"on_behalf_of": requester.email} if filed_by is not None else {}
+    event = _event(
         case,
-        requester,
+        filed_by or requester,
         EventKind.CREATED,
         channel=channel,
         requested_severity=requested_severity,
         severity=case.severity,
         first_response_due=_iso(case.first_response_due),
+        **on_behalf,
     )
+    tam = _named_tam(case)
+    if tam is not None:
+        # By nobody (actor None): the system follows the account's standing rule, before anyone is told.
+        ticket_assign(case=case, actor=None, assignee=tam, now=received_at)
+    if filed_by is not None:
+        outbox_queue(event=event, template=CASE_LOGGED, recipients=[requester])
+    staff_notice_new_case(case=case, event=event, now=received_at)
     return case
+
+
+def _named_tam(case: Case) -> User | None:
+    """The named TAM of a Premium account gets its new cases (domain.md §2), while still active staff."""
+    if not case_is_premium(case):
+        return None
+    tam = case.account.technical_account_manager
+    if tam is None or not tam.is_active or not tam.is_vendor_staff:
+        return None
+    return tam

@@ -6,14 +6,17 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from sla.services import AutoCloseKind, auto_close_at
-from tenants.models import User
+from sla.services import AutoCloseKind, auto_close_at, auto_close_reminder_at
+from tenants.models import Product, User, Version
 from tickets.deadlines import case_deadlines_apply
 from tickets.models import (
+    ESCALATION_REASON_MAX_LENGTH,
     SEVERITY_REASON_MAX_LENGTH,
     Case,
+    CaseEvent,
     CloseReason,
     EventKind,
+    NoticeKind,
     Reply,
     Severity,
     Status,
@@ -21,6 +24,7 @@ from tickets.models import (
 from tickets.notifications import ESCALATION, supervisors_to_notify
 from tickets.outbox import outbox_queue
 from tickets.services.common import _event, _iso, text_length_check
+from tickets.services.notices import staff_notice_queue
 
 # The case life cycle (domain.md §5): every allowed move, and nothing else.
 TRANSITIONS = {
@@ -40,11 +44,12 @@ WAITING_KIND = {
 
 def case_transition(
     *, case: Case, to: str, actor: User | None, reason: str = "", now=None, notify: bool = True
-) -> None:
+) -> CaseEvent:
     """Move a case along its life cycle (domain.md §5). Expects the case row locked (case_for_action).
 
     Refuses a move the table does not allow. Keeps the waiting clock: entering waiting_on_customer or
-    solution_proposed sets when the case closes by itself; leaving clears it. Saves, audits, emails.
+    solution_proposed sets when the case closes by itself and when its contact is reminded; leaving clears
+    them. Saves, audits, emails. Returns the STATUS_CHANGED event.
     """
     if to not in TRANSITIONS[case.status]:
         now_label, to_label = case.get_status_display().lower(), Status(to).label.lower()
@@ -53,10 +58,9 @@ def case_transition(
     before = case.status
     case.status = to
     if to in WAITING_KIND:
-        case.waiting_since = now
-        case.auto_close_at = _auto_close_for(case, to, now)
+        _wait_start(case, to, now)
     else:
-        case.waiting_since = case.auto_close_at = None
+        case.waiting_since = case.auto_close_at = case.auto_close_remind_at = None
     if to == Status.CLOSED:
         case.closed_at, case.close_reason, case.escalated_at = now, reason, None
     case.save(
@@ -64,13 +68,14 @@ def case_transition(
             "status",
             "waiting_since",
             "auto_close_at",
+            "auto_close_remind_at",
             "closed_at",
             "close_reason",
             "escalated_at",
             "updated_at",
         ]
     )
-    _event(
+    return _event(
         case, actor, EventKind.STATUS_CHANGED, notify=notify, **{"from": before, "to": to, "reason": reason}
     )
 
@@ -79,6 +84,23 @@ def _auto_close_for(case: Case, status: str, since: datetime.datetime) -> dateti
     if case.contract_id is None:
         return None
     return auto_close_at(tier=case.contract.tier, kind=WAITING_KIND[status], waiting_since=since)
+
+
+WAIT_FIELDS = ["waiting_since", "auto_close_at", "auto_close_remind_at"]
+
+
+def _wait_start(case: Case, status: str, since: datetime.datetime) -> list[str]:
+    """Start the wait on the customer, or start it again (a customer reply resets it, domain.md §6): since
+    when, when the case closes by itself, when its contact is reminded. Does not save: returns the fields
+    to save. The sweeps (tickets/sweeps.py) act on the new instants; the old ones' stamps no longer match."""
+    case.waiting_since = since
+    case.auto_close_at = _auto_close_for(case, status, since)
+    case.auto_close_remind_at = (
+        auto_close_reminder_at(tier=case.contract.tier, closes_at=case.auto_close_at)
+        if case.auto_close_at
+        else None
+    )
+    return WAIT_FIELDS
 
 
 @transaction.atomic
@@ -100,13 +122,30 @@ def ticket_not_fixed(
     case.customer_replied_at = case.customer_replied_at or now
     case.save(update_fields=["customer_replied_at", "updated_at"])
     case_transition(case=case, to=Status.OPEN, actor=actor, reason="not_fixed", now=now)
+    # The event the move just wrote (the case is locked: nobody else wrote one since).
+    event = case.events.filter(kind=EventKind.STATUS_CHANGED).latest("created_at", "pk")
+    staff_notice_queue(case=case, event=event, kind=NoticeKind.NOT_FIXED, actor=actor, now=now)
     return case
 
 
+# What support may give as the reason when it closes a case itself (the customer's close is CUSTOMER).
+STAFF_CLOSE_REASONS = [CloseReason.RESOLVED, CloseReason.DUPLICATE, CloseReason.WITHDRAWN]
+
+
 @transaction.atomic
-def ticket_close(*, case: Case, actor: User, now: datetime.datetime | None = None) -> Case:
-    """The customer closes the case, whatever its state (a closed case is final)."""
-    case_transition(case=case, to=Status.CLOSED, actor=actor, reason=CloseReason.CUSTOMER, now=now)
+def ticket_close(
+    *,
+    case: Case,
+    actor: User,
+    reason: str = CloseReason.CUSTOMER,
+    now: datetime.datetime | None = None,
+) -> Case:
+    """Close the case, whatever its state (a closed case is final until support reopens it): the customer
+    (reason CUSTOMER), or support with one of STAFF_CLOSE_REASONS. The customer is told."""
+    if reason != CloseReason.CUSTOMER and reason not in STAFF_CLOSE_REASONS:
+        choices = ", ".join(str(choice) for choice in STAFF_CLOSE_REASONS)
+        raise ValidationError({"reason": f"Give one of these reasons: {choices}."})
+    case_transition(case=case, to=Status.CLOSED, actor=actor, reason=reason, now=now)
     return case
 
 
@@ -150,5 +189,128 @@ def ticket_validate_severity(
             "reason": reason.strip(),
             "first_response_due": _iso(case.first_response_due),
         },
+    )
+    return case
+
+
+@transaction.atomic
+def ticket_reopen(*, case: Case, actor: User, reason: str, now: datetime.datetime | None = None) -> Case:
+    """Support reopens a closed case (one auto-closed or closed by mistake): it becomes open again.
+
+    Expects the case locked. Nothing is deleted: the close stays in the audit trail (the REOPENED event keeps
+    how and when it closed). The first-response clock of a case already answered stays answered; a case closed
+    unanswered is waiting for its first response again, against its original deadline. The customer is told.
+    """
+    if case.status != Status.CLOSED:
+        raise ValidationError({"status": "Only a closed case can be reopened."})
+    if not reason.strip():
+        raise ValidationError({"reason": "Say why the case is reopened."})
+    text_length_check(reason=reason)
+    before = {
+        "closed_at": _iso(case.closed_at),
+        "close_reason": case.close_reason,
+        "merged_into": case.merged_into.number if case.merged_into_id else None,
+    }
+    case.status = Status.OPEN
+    case.closed_at, case.close_reason, case.merged_into = None, "", None
+    for field in WAIT_FIELDS:
+        setattr(case, field, None)
+    case.save(
+        update_fields=["status", "closed_at", "close_reason", "merged_into", *WAIT_FIELDS, "updated_at"]
+    )
+    _event(
+        case,
+        actor,
+        EventKind.REOPENED,
+        notify=True,
+        **{"from": Status.CLOSED, "to": Status.OPEN, "reason": reason.strip(), **before},
+    )
+    return case
+
+
+@transaction.atomic
+def ticket_clear_escalation(
+    *, case: Case, actor: User, note: str, now: datetime.datetime | None = None
+) -> Case:
+    """A supervisor clears the escalation: the case leaves the escalation queue. The note is for the customer:
+    it is kept on the ESCALATION_CLEARED event, shown on the customer's case page and emailed to them."""
+    if case.escalated_at is None:
+        raise ValidationError({"status": "This case is not escalated."})
+    if not note.strip():
+        raise ValidationError({"note": "Tell the customer what was done about the escalation."})
+    if len(note) > ESCALATION_REASON_MAX_LENGTH:
+        raise ValidationError({"note": f"Keep the note within {ESCALATION_REASON_MAX_LENGTH:,} characters."})
+    escalated_at = case.escalated_at
+    case.escalated_at = None
+    case.save(update_fields=["escalated_at", "updated_at"])
+    _event(
+        case,
+        actor,
+        EventKind.ESCALATION_CLEARED,
+        notify=True,
+        note=note.strip(),
+        escalated_at=_iso(escalated_at),
+        escalation_reason=case.escalation_reason,
+    )
+    return case
+
+
+@transaction.atomic
+def ticket_set_product(
+    *,
+    case: Case,
+    actor: User,
+    product: Product | None,
+    version: Version | None,
+    now: datetime.datetime | None = None,
+) -> Case:
+    """Support sets what the case is about: a product and maybe one of its versions (None clears them).
+    The version must belong to the product; the end-of-support flag is recomputed for the day the case was
+    received, as at filing."""
+    if version is not None and product is None:
+        product = version.product
+    if version is not None and version.product_id != product.pk:
+        raise ValidationError({"version": f"{version} is not a version of {product}."})
+    before = {"product": str(case.product) if case.product_id else None, "version": _version_name(case)}
+    case.product, case.version = product, version
+    case.version_past_end_of_support = bool(version and not version.is_supported_on(case.received_at.date()))
+    case.save(update_fields=["product", "version", "version_past_end_of_support", "updated_at"])
+    after = {"product": str(product) if product else None, "version": _version_name(case)}
+    _event(
+        case,
+        actor,
+        EventKind.PRODUCT_CHANGED,
+        **{"from": before, "to": after, "past_end_of_support": case.version_past_end_of_support},
+    )
+    return case
+
+
+def _version_name(case: Case) -> str | None:
+    return case.version.name if case.version_id else None
+
+
+@transaction.atomic
+def ticket_link_continuation(
+    *, case: Case, actor: User, continues: Case | None, now: datetime.datetime | None = None
+) -> Case:
+    """Support names the closed case this one continues (domain.md §5), or clears it with None: a closed case
+    of the same account, not the case itself."""
+    if continues is not None:
+        if continues.pk == case.pk:
+            raise ValidationError({"continues": "A case cannot continue itself."})
+        if continues.account_id != case.account_id:
+            raise ValidationError({"continues": "Choose a case of the same account."})
+        if continues.status != Status.CLOSED:
+            raise ValidationError(
+                {"continues": f"{continues.number} is not closed: only a closed case is continued."}
+            )
+    before = case.continues.number if case.continues_id else None
+    case.continues = continues
+    case.save(update_fields=["continues", "updated_at"])
+    _event(
+        case,
+        actor,
+        EventKind.LINKED,
+        **{"from": before, "to": continues.number if continues else None},
     )
     return case

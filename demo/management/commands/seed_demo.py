@@ -2,14 +2,16 @@ from django.core.management.base import BaseCommand
 
 from demo.cases import demo_cases_seed
 from demo.people import DEMO_PASSWORD, demo_seed
+from demo.workspace import demo_workspace_seed
 
 
 class Command(BaseCommand):
-    help = "Load the demo accounts, people, products and cases. Safe to run again."
+    help = "Load the demo accounts, people, products, cases, macros, articles and status page. Safe to run again."
 
     def handle(self, *args, **options):
         people = demo_seed()
         cases = demo_cases_seed()
+        demo_workspace_seed()
         if cases:
             self.stdout.write(f"Filed {cases} demo cases.")
         self.stdout.write(

@@ -1,0 +1,280 @@
+"""The SLA timers and the auto-close sweeps (domain.md §4, §6), done once each.
+
+Every timer is an instant stored on the case and a stamp of the instant it was done for:
+
+    timer                     instant                      stamp
+    at risk: warn support     first_response_at_risk_at    at_risk_warned_for
+    breach: mark, tell sups   first_response_due           breach_marked_for
+    auto-close reminder       auto_close_remind_at         auto_close_reminded_for (holds auto_close_at)
+    auto-close                auto_close_at                (the close clears auto_close_at)
+
+A case is due when its instant has come and its stamp differs from it (tickets.models AT_RISK_PENDING …, the
+conditions of partial indexes holding only what is still to do). A deadline moved by a severity or rule change
+no longer matches its stamp, so its timer is armed again for the new instant; a rerun finds nothing to do.
+
+`sla_sweep(now=…)` is one pass: beat runs it every minute (tickets.tasks.sla_sweep), operators and tests
+through `manage.py sla_sweep [--now ISO-8601]`. Each step claims up to BATCH_SIZE due cases with
+`select_for_update(skip_locked=True)` (a second sweep, or a person's action in progress, holds other rows),
+writes the batch's updates, events and outbox rows set-based, and commits: a sweep killed at any point leaves
+every case untouched or fully done, and two sweeps at once never claim the same case.
+
+Catch-up after an outage does everything that became due, once; what is long stale says so instead of
+pretending: an at-risk warning for a case already past its deadline, or a reminder for a case whose closing
+instant has passed, is recorded (`stale: true`) and not emailed.
+"""
+
+import datetime
+from collections.abc import Callable
+
+from django.core.cache import cache
+from django.db import transaction
+from django.db.models import F, QuerySet
+from django.utils import timezone
+
+from tenants.models import StaffRole, User
+from tickets.models import (
+    AT_RISK_PENDING,
+    BREACH_PENDING,
+    REMIND_PENDING,
+    Case,
+    CaseEvent,
+    CloseReason,
+    EventKind,
+    OutboundEmail,
+    Status,
+)
+from tickets.notifications import supervisors_to_notify
+from tickets.outbox import _nudge_on_commit
+from tickets.services.life_cycle import WAITING_KIND
+
+BATCH_SIZE = 1000
+
+# The emails of the sweeps (templates/emails/<name>_subject.txt, _body.txt, _body.html).
+AT_RISK = "at_risk"
+BREACHED = "breached"
+AUTO_CLOSE_REMINDER = "auto_close_reminder"
+AUTO_CLOSED = "auto_closed"
+
+# The reason a case closes with is the kind of its wait: solution_proposed → unconfirmed, waiting_on_customer
+# → no_response.
+CLOSE_REASON = {status: CloseReason(kind) for status, kind in WAITING_KIND.items()}
+
+# When the last pass finished (wall clock), for /healthz: beat runs a pass every minute.
+LAST_RUN_KEY = "sla_sweep:last_run"
+
+# What a claim reads of each case: enough to decide and to write the event, no text columns.
+CLAIMED_FIELDS = [
+    "id",
+    "status",
+    "requester_id",
+    "assignee_id",
+    "first_response_due",
+    "first_response_at_risk_at",
+    "auto_close_at",
+    "auto_close_remind_at",
+]
+
+
+def sla_sweep(*, now: datetime.datetime | None = None, batch_size: int = BATCH_SIZE) -> dict[str, int]:
+    """One pass of every timer at `now` (default: the current time). Safe to run twice and in several
+    processes at once. Returns how many cases each step acted on.
+
+    Warnings before breaches and reminders before closes, so that a catch-up records the stale warning or
+    reminder before the step that overtook it."""
+    now = now or timezone.now()
+    done = {
+        "at_risk": _in_batches(
+            Case.objects.filter(AT_RISK_PENDING, first_response_at_risk_at__lte=now),
+            "first_response_at_risk_at",
+            _warn_at_risk,
+            now,
+            batch_size,
+        ),
+        "breached": _in_batches(
+            Case.objects.filter(BREACH_PENDING, first_response_due__lte=now),
+            "first_response_due",
+            _mark_breached,
+            now,
+            batch_size,
+        ),
+        "reminded": _in_batches(
+            Case.objects.filter(REMIND_PENDING, auto_close_remind_at__lte=now),
+            "auto_close_remind_at",
+            _remind,
+            now,
+            batch_size,
+        ),
+        "closed": _in_batches(
+            Case.objects.filter(auto_close_at__isnull=False, auto_close_at__lte=now, status__in=CLOSE_REASON),
+            "auto_close_at",
+            _close,
+            now,
+            batch_size,
+        ),
+    }
+    cache.set(LAST_RUN_KEY, timezone.now().isoformat(), timeout=None)
+    return done
+
+
+def sla_sweep_last_run() -> datetime.datetime | None:
+    """When a pass last finished, by the wall clock (None: never, or the cache was emptied since)."""
+    value = cache.get(LAST_RUN_KEY)
+    return datetime.datetime.fromisoformat(value) if value else None
+
+
+def _in_batches(
+    due: QuerySet,
+    order: str,
+    act: Callable[[list[Case], datetime.datetime], None],
+    now: datetime.datetime,
+    batch_size: int,
+) -> int:
+    """Claim up to `batch_size` due cases, `act` on them, commit; again until none is left to claim.
+
+    The claim locks the rows and PostgreSQL re-reads the condition on each locked row, so a case that
+    changed in the meantime (a first response, a customer reply resetting the wait) is no longer claimed.
+    `act` must take every claimed case out of `due` (stamp it or close it): that is what ends the loop."""
+    done = 0
+    while True:
+        with transaction.atomic():
+            batch = list(
+                due.select_for_update(skip_locked=True, of=("self",))
+                .only(*CLAIMED_FIELDS)
+                .order_by(order, "pk")[:batch_size]
+            )
+            if not batch:
+                return done
+            act(batch, now)
+        done += len(batch)
+
+
+def _events(batch: list[Case], kind: EventKind, data) -> list[CaseEvent]:
+    """One system event (no actor) per case; `data(case)` gives each one's data. Written at the wall clock,
+    as every event (tickets.services.common._event): the audit says when the system acted."""
+    return CaseEvent.objects.bulk_create(
+        CaseEvent(case=case, actor=None, kind=kind, data=data(case)) for case in batch
+    )
+
+
+def _queue(template: str, mail: list[tuple[CaseEvent, list[User]]]) -> None:
+    """Outbox rows, one per recipient of each event (tickets/outbox.py), and one nudge once committed.
+    Sendable at once, whatever `now` the pass was given."""
+    sendable = timezone.now()
+    emails = OutboundEmail.objects.bulk_create(
+        OutboundEmail(
+            event=event,
+            recipient=person,
+            address=person.email,
+            template=template,
+            next_attempt_at=sendable,
+            created_at=event.created_at,
+        )
+        for event, people in mail
+        for person in people
+    )
+    if emails:
+        _nudge_on_commit([email.pk for email in emails])
+
+
+def _iso(value: datetime.datetime | None) -> str | None:
+    return value.isoformat() if value else None
+
+
+def _warn_at_risk(batch: list[Case], now: datetime.datetime) -> None:
+    """Warn whoever works the case that its first response is at risk: its assignee (if still active),
+    else every active engineer (the queue's unassigned view). Stale (past its deadline): recorded only."""
+    Case.objects.filter(pk__in=[case.pk for case in batch]).update(
+        at_risk_warned_for=F("first_response_at_risk_at")
+    )
+    events = _events(
+        batch,
+        EventKind.AT_RISK,
+        lambda case: {
+            "at_risk_at": _iso(case.first_response_at_risk_at),
+            "due": _iso(case.first_response_due),
+            "stale": case.first_response_due <= now,
+        },
+    )
+    assignees = User.objects.filter(
+        pk__in={case.assignee_id for case in batch if case.assignee_id}, is_active=True
+    ).in_bulk()
+    engineers = None
+    mail = []
+    for case, event in zip(batch, events, strict=True):
+        if event.data["stale"]:
+            continue
+        if case.assignee_id in assignees:
+            mail.append((event, [assignees[case.assignee_id]]))
+            continue
+        if engineers is None:
+            engineers = list(User.objects.filter(staff_role=StaffRole.ENGINEER, is_active=True))
+        mail.append((event, engineers))
+    _queue(AT_RISK, mail)
+
+
+def _mark_breached(batch: list[Case], now: datetime.datetime) -> None:
+    """The first response is late: a BREACHED event on the case and an email to every active supervisor."""
+    Case.objects.filter(pk__in=[case.pk for case in batch]).update(breach_marked_for=F("first_response_due"))
+    events = _events(batch, EventKind.BREACHED, lambda case: {"due": _iso(case.first_response_due)})
+    supervisors = supervisors_to_notify()
+    _queue(BREACHED, [(event, supervisors) for event in events])
+
+
+def _remind(batch: list[Case], now: datetime.datetime) -> None:
+    """Tell the contacts (requester and CCs) the case will close by itself, once per closing instant.
+    Stale (the closing instant already passed; it closes in this same pass): recorded only."""
+    Case.objects.filter(pk__in=[case.pk for case in batch]).update(auto_close_reminded_for=F("auto_close_at"))
+    events = _events(
+        batch,
+        EventKind.AUTO_CLOSE_REMINDED,
+        lambda case: {
+            "closes_at": _iso(case.auto_close_at),
+            "status": case.status,
+            "stale": case.auto_close_at <= now,
+        },
+    )
+    fresh = [(case, event) for case, event in zip(batch, events, strict=True) if not event.data["stale"]]
+    contacts = _contacts([case for case, _ in fresh])
+    _queue(AUTO_CLOSE_REMINDER, [(event, contacts[case.pk]) for case, event in fresh])
+
+
+def _close(batch: list[Case], now: datetime.datetime) -> None:
+    """Close each case that waited on the customer until its auto-close instant (domain.md §6): reason
+    `unconfirmed` after a proposed solution, `no_response` after a request for information; at the sweep's
+    `now`. The same move and the same STATUS_CHANGED event as tickets.services.life_cycle.case_transition
+    with no actor (a test holds the two equal), written for the whole batch at once; the contacts are told."""
+    for status, reason in CLOSE_REASON.items():
+        Case.objects.filter(pk__in=[case.pk for case in batch if case.status == status]).update(
+            status=Status.CLOSED,
+            waiting_since=None,
+            auto_close_at=None,
+            auto_close_remind_at=None,
+            closed_at=now,
+            close_reason=reason,
+            escalated_at=None,
+            updated_at=timezone.now(),
+        )
+    events = _events(
+        batch,
+        EventKind.STATUS_CHANGED,
+        lambda case: {"from": case.status, "to": Status.CLOSED, "reason": CLOSE_REASON[case.status]},
+    )
+    contacts = _contacts(batch)
+    _queue(AUTO_CLOSED, [(event, contacts[case.pk]) for case, event in zip(batch, events, strict=True)])
+
+
+def _contacts(batch: list[Case]) -> dict[int, list[User]]:
+    """Each case's requester and CCs (tickets.notifications.contacts_to_notify for a whole batch, with no
+    actor to leave out), in two queries."""
+    cc = list(
+        Case.cc.through.objects.filter(case_id__in=[case.pk for case in batch]).values_list(
+            "case_id", "user_id"
+        )
+    )
+    people = User.objects.filter(
+        pk__in={case.requester_id for case in batch} | {user_id for _, user_id in cc}
+    ).in_bulk()
+    ids = {case.pk: [case.requester_id] for case in batch}
+    for case_id, user_id in cc:
+        ids[case_id].append(user_id)
+    return {case_id: [people[pk] for pk in dict.fromkeys(user_ids)] for case_id, user_ids in ids.items()}
