@@ -6,7 +6,7 @@ from demo.workspace import demo_workspace_seed
 
 
 class Command(BaseCommand):
-    help = "Load the demo accounts, people, products, cases, macros, articles and status page. Safe to run again."
+    help = "Load the demo people, cases, macros, articles and status page. Safe to run again."
 
     def handle(self, *args, **options):
         people = demo_seed()
