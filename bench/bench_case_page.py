@@ -21,12 +21,11 @@ import statistics
 import subprocess
 import sys
 import time
-from urllib.parse import urlsplit, urlunsplit
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 sys.path.insert(0, ROOT)
 
-import psycopg2  # noqa: E402
+from harness import percentile, run_in_bench_database  # noqa: E402
 
 REQUESTS = 50
 WARM_UP = 5
@@ -62,30 +61,6 @@ def shapes(n: int) -> list[tuple[str, str]]:
         ("backtick runs", "".join("`" * i + "a" for i in range(1, 200))[:n].ljust(n, "a")),
         ("ordinary Markdown", ordinary),
     ]
-
-
-def database_urls() -> tuple[str, str]:
-    """(the maintenance database's URL, the bench database's URL), from the DATABASE_URL the harness set."""
-    url = os.environ.get("DATABASE_URL", "")
-    if not url.startswith(("postgres://", "postgresql://")):
-        sys.exit("bench_case_page needs PostgreSQL: run it through scripts/with-test-services (make bench).")
-    parts = urlsplit(url)
-    return urlunsplit(parts._replace(path="/postgres")), urlunsplit(parts._replace(path=f"/{BENCH_DB}"))
-
-
-def maintenance(admin_url: str, statement: str) -> None:
-    connection = psycopg2.connect(admin_url)
-    connection.autocommit = True
-    try:
-        with connection.cursor() as cursor:
-            cursor.execute(statement)
-    finally:
-        connection.close()
-
-
-def percentile(samples: list[float], fraction: float) -> float:
-    ordered = sorted(samples)
-    return ordered[min(len(ordered) - 1, round(fraction * (len(ordered) - 1)))]
 
 
 def figures(samples: list[float]) -> dict:
@@ -198,20 +173,5 @@ def run() -> None:
         print(f"Python-Markdown 3 (the renderer this replaced), 20,000 '[': {python_markdown_figure(20_000)}")
 
 
-def main() -> None:
-    admin_url, bench_url = database_urls()
-    os.environ["DATABASE_URL"] = bench_url
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "supportdesk.settings")
-    maintenance(admin_url, f"DROP DATABASE IF EXISTS {BENCH_DB}")
-    maintenance(admin_url, f"CREATE DATABASE {BENCH_DB}")
-    try:
-        run()
-    finally:
-        from django.db import connections
-
-        connections.close_all()
-        maintenance(admin_url, f"DROP DATABASE IF EXISTS {BENCH_DB} WITH (FORCE)")
-
-
 if __name__ == "__main__":
-    main()
+    run_in_bench_database(BENCH_DB, run)

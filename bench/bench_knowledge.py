@@ -20,12 +20,12 @@ import random
 import statistics
 import sys
 import time
-from urllib.parse import urlencode, urlsplit, urlunsplit
+from urllib.parse import urlencode
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 sys.path.insert(0, ROOT)
 
-import psycopg2  # noqa: E402
+from harness import percentile, run_in_bench_database  # noqa: E402
 
 SEED = 20261212
 N_ARTICLES = 10_000
@@ -126,24 +126,6 @@ SEARCHES = [
 SUBJECT = "Printer shows offline after the Windows update and the spooler keeps crashing"
 
 
-def database_urls() -> tuple[str, str]:
-    url = os.environ.get("DATABASE_URL", "")
-    if not url.startswith(("postgres://", "postgresql://")):
-        sys.exit("bench_knowledge needs PostgreSQL: run it through scripts/with-test-services (make bench).")
-    parts = urlsplit(url)
-    return urlunsplit(parts._replace(path="/postgres")), urlunsplit(parts._replace(path=f"/{BENCH_DB}"))
-
-
-def maintenance(admin_url: str, statement: str) -> None:
-    connection = psycopg2.connect(admin_url)
-    connection.autocommit = True
-    try:
-        with connection.cursor() as cursor:
-            cursor.execute(statement)
-    finally:
-        connection.close()
-
-
 def sentence(rng: random.Random) -> str:
     words = [rng.choice(VERBS), rng.choice(FILLER), rng.choice(NOUNS)]
     for _ in range(rng.randint(4, 12)):
@@ -192,11 +174,6 @@ def generate_articles() -> None:
     search_vectors_refresh(article_ids=Article.objects.values("pk"))
     with connection.cursor() as cursor:
         cursor.execute("VACUUM ANALYZE knowledge_article")
-
-
-def percentile(samples: list[float], fraction: float) -> float:
-    ordered = sorted(samples)
-    return ordered[min(len(ordered) - 1, round(fraction * (len(ordered) - 1)))]
 
 
 def time_series(client, path: str) -> dict:
@@ -275,20 +252,5 @@ def run() -> None:
     print("  " + "\n  ".join(plan.splitlines()))
 
 
-def main() -> None:
-    admin_url, bench_url = database_urls()
-    os.environ["DATABASE_URL"] = bench_url
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "supportdesk.settings")
-    maintenance(admin_url, f"DROP DATABASE IF EXISTS {BENCH_DB}")
-    maintenance(admin_url, f"CREATE DATABASE {BENCH_DB}")
-    try:
-        run()
-    finally:
-        from django.db import connections
-
-        connections.close_all()
-        maintenance(admin_url, f"DROP DATABASE IF EXISTS {BENCH_DB}")
-
-
 if __name__ == "__main__":
-    main()
+    run_in_bench_database(BENCH_DB, run)

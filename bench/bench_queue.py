@@ -30,7 +30,7 @@ from urllib.parse import parse_qs, urlencode, urlsplit, urlunsplit
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 sys.path.insert(0, ROOT)
 
-import psycopg2  # noqa: E402
+from harness import percentile, run_in_bench_database  # noqa: E402
 
 CASES = int(os.environ.get("BENCH_CASES", "1000000"))
 ACCOUNTS = int(os.environ.get("BENCH_ACCOUNTS", str(max(100, CASES // 100))))
@@ -72,31 +72,7 @@ def page_50(client) -> str:
 # --------------------------------------------------------------------------- database
 
 
-def database_urls() -> tuple[str, str]:
-    """(the maintenance database's URL, the bench database's URL), from the DATABASE_URL the harness set."""
-    url = os.environ.get("DATABASE_URL", "")
-    if not url.startswith(("postgres://", "postgresql://")):
-        sys.exit("bench_queue needs PostgreSQL: run it through scripts/with-test-services (make bench).")
-    parts = urlsplit(url)
-    return urlunsplit(parts._replace(path="/postgres")), urlunsplit(parts._replace(path=f"/{BENCH_DB}"))
-
-
-def maintenance(admin_url: str, statement: str) -> None:
-    connection = psycopg2.connect(admin_url)
-    connection.autocommit = True
-    try:
-        with connection.cursor() as cursor:
-            cursor.execute(statement)
-    finally:
-        connection.close()
-
-
 # --------------------------------------------------------------------------- measuring
-
-
-def percentile(samples: list[float], fraction: float) -> float:
-    ordered = sorted(samples)
-    return ordered[min(len(ordered) - 1, round(fraction * (len(ordered) - 1)))]
 
 
 def get(client, path: str):
@@ -224,20 +200,5 @@ def run() -> None:
     measure(**prepare())
 
 
-def main() -> None:
-    admin_url, bench_url = database_urls()
-    os.environ["DATABASE_URL"] = bench_url
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "supportdesk.settings")
-    maintenance(admin_url, f"DROP DATABASE IF EXISTS {BENCH_DB}")
-    maintenance(admin_url, f"CREATE DATABASE {BENCH_DB}")
-    try:
-        run()
-    finally:
-        from django.db import connections
-
-        connections.close_all()
-        maintenance(admin_url, f"DROP DATABASE IF EXISTS {BENCH_DB} WITH (FORCE)")
-
-
 if __name__ == "__main__":
-    main()
+    run_in_bench_database(BENCH_DB, run)

@@ -17,39 +17,15 @@ import os
 import statistics
 import sys
 import time
-from urllib.parse import urlsplit, urlunsplit
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 sys.path.insert(0, ROOT)
 
-import psycopg2  # noqa: E402
+from harness import percentile, run_in_bench_database  # noqa: E402
 
 REQUESTS = 200
 WARM_UP = 10
 BENCH_DB = "supportdesk_bench_status"
-
-
-def database_urls() -> tuple[str, str]:
-    url = os.environ.get("DATABASE_URL", "")
-    if not url.startswith(("postgres://", "postgresql://")):
-        sys.exit("bench_status needs PostgreSQL: run it through scripts/with-test-services (make bench).")
-    parts = urlsplit(url)
-    return urlunsplit(parts._replace(path="/postgres")), urlunsplit(parts._replace(path=f"/{BENCH_DB}"))
-
-
-def maintenance(admin_url: str, statement: str) -> None:
-    connection = psycopg2.connect(admin_url)
-    connection.autocommit = True
-    try:
-        with connection.cursor() as cursor:
-            cursor.execute(statement)
-    finally:
-        connection.close()
-
-
-def percentile(samples: list[float], fraction: float) -> float:
-    ordered = sorted(samples)
-    return ordered[min(len(ordered) - 1, round(fraction * (len(ordered) - 1)))]
 
 
 def time_get(client, path: str, before=None) -> dict:
@@ -161,20 +137,5 @@ def run() -> None:
     print("60 s and never past the next maintenance start or end. Goal: cached p95 under 20 ms.")
 
 
-def main() -> None:
-    admin_url, bench_url = database_urls()
-    os.environ["DATABASE_URL"] = bench_url
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "supportdesk.settings")
-    maintenance(admin_url, f"DROP DATABASE IF EXISTS {BENCH_DB}")
-    maintenance(admin_url, f"CREATE DATABASE {BENCH_DB}")
-    try:
-        run()
-    finally:
-        from django.db import connections
-
-        connections.close_all()
-        maintenance(admin_url, f"DROP DATABASE IF EXISTS {BENCH_DB} WITH (FORCE)")
-
-
 if __name__ == "__main__":
-    main()
+    run_in_bench_database(BENCH_DB, run)

@@ -19,35 +19,15 @@ import resource
 import statistics
 import sys
 import time
-from urllib.parse import urlsplit, urlunsplit
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 sys.path.insert(0, ROOT)
 
-import psycopg2  # noqa: E402
+from harness import run_in_bench_database  # noqa: E402
 
 BENCH_DB = "supportdesk_bench_sweep"
 CASES = int(os.environ.get("BENCH_SWEEP_CASES", "1000000"))
 PASSES = 20
-
-
-def database_urls() -> tuple[str, str]:
-    """(the maintenance database's URL, the bench database's URL), from the DATABASE_URL the harness set."""
-    url = os.environ.get("DATABASE_URL", "")
-    if not url.startswith(("postgres://", "postgresql://")):
-        sys.exit("bench_sweep needs PostgreSQL: run it through scripts/with-test-services (make bench).")
-    parts = urlsplit(url)
-    return urlunsplit(parts._replace(path="/postgres")), urlunsplit(parts._replace(path=f"/{BENCH_DB}"))
-
-
-def maintenance(admin_url: str, statement: str) -> None:
-    connection = psycopg2.connect(admin_url)
-    connection.autocommit = True
-    try:
-        with connection.cursor() as cursor:
-            cursor.execute(statement)
-    finally:
-        connection.close()
 
 
 def peak_rss_mb() -> float:
@@ -147,20 +127,5 @@ def run() -> None:
     )
 
 
-def main() -> None:
-    admin_url, bench_url = database_urls()
-    os.environ["DATABASE_URL"] = bench_url
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "supportdesk.settings")
-    maintenance(admin_url, f"DROP DATABASE IF EXISTS {BENCH_DB}")
-    maintenance(admin_url, f"CREATE DATABASE {BENCH_DB}")
-    try:
-        run()
-    finally:
-        from django.db import connections
-
-        connections.close_all()
-        maintenance(admin_url, f"DROP DATABASE IF EXISTS {BENCH_DB} WITH (FORCE)")
-
-
 if __name__ == "__main__":
-    main()
+    run_in_bench_database(BENCH_DB, run)

@@ -14,7 +14,7 @@ from django.db import transaction
 
 from sla import engine
 from sla.models import AutoCloseRule, Calendar, Policy
-from sla.presets import preset_install
+from sla.presets import CHAT_HOURS, preset_install
 from sla.signals import rules_changed_announce
 from tenants.models import Tier
 
@@ -145,3 +145,17 @@ def sla_preset_load(*, name: str) -> None:
     rules_changed_announce(
         tier_ids=list(Tier.objects.filter(slug__in=tier_slugs).values_list("pk", flat=True))
     )
+
+
+# Chat is staffed in these hours only (domain.md §8): the calendar arithmetic, like every other, lives here.
+_chat_calendar = engine.Calendar(
+    time_zone=CHAT_HOURS["time_zone"], weekly=engine.parse_weekly(CHAT_HOURS["weekly_hours"])
+)
+CHAT_HOURS_LABEL = (
+    f"{CHAT_HOURS['weekly_hours'].replace('-', '–')} {CHAT_HOURS['time_zone'].replace('_', ' ')}"
+)
+
+
+def chat_is_open(*, now: datetime.datetime) -> bool:
+    """Whether chat is staffed at `now` (sla.presets.CHAT_HOURS)."""
+    return _chat_calendar.is_open(now)

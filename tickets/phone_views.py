@@ -10,13 +10,14 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
 
+from sla.services import CHAT_HOURS_LABEL, chat_is_open
 from tenants.models import User
 from tenants.selectors import colleagues_for, filing_eligibility
 from tickets.forms import SEVERITY_HELP
 from tickets.phone_forms import ContactSearchForm, PhoneCaseForm
 from tickets.scope import scope_for
 from tickets.services import ticket_create
-from tickets.services.filing import CHAT_HOURS_LABEL, STAFF_CHANNELS, chat_is_open
+from tickets.services.filing import STAFF_CHANNELS
 from tickets.views import _add_service_errors
 
 CONTACTS_SHOWN = 20

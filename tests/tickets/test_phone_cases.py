@@ -8,11 +8,11 @@ import pytest
 from django.core import mail
 from django.core.exceptions import ValidationError
 
+from sla.services import chat_is_open
 from tenants.models import Account, Organization
 from tests.tickets.helpers import file_case
 from tickets.models import Case, CaseEvent, Channel, EventKind, NoticeKind, OutboundEmail, StaffNotice
 from tickets.outbox import outbox_deliver
-from tickets.services.filing import chat_is_open
 
 # Chat is staffed Mon–Fri 02:00–19:00 America/Chicago (UTC−6 in November).
 CHAT_OPEN = datetime.datetime(2026, 11, 23, 16, 0, tzinfo=datetime.UTC)  # Monday 10:00 Chicago

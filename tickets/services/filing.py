@@ -6,8 +6,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from sla import engine
-from sla.presets import CHAT_HOURS
+from sla.services import CHAT_HOURS_LABEL, chat_is_open
 from tenants.models import Organization, Product, User, Version
 from tenants.selectors import contacts_acting_for, filing_eligibility
 from tenants.time_zones import time_zone_is_known
@@ -30,17 +29,6 @@ from tickets.services.notices import staff_notice_new_case
 
 # Channels on which staff log a case on the contact's behalf (domain.md §8).
 STAFF_CHANNELS = (Channel.PHONE, Channel.CHAT)
-_chat_calendar = engine.Calendar(
-    time_zone=CHAT_HOURS["time_zone"], weekly=engine.parse_weekly(CHAT_HOURS["weekly_hours"])
-)
-CHAT_HOURS_LABEL = (
-    f"{CHAT_HOURS['weekly_hours'].replace('-', '–')} {CHAT_HOURS['time_zone'].replace('_', ' ')}"
-)
-
-
-def chat_is_open(*, now: datetime.datetime) -> bool:
-    """Whether chat is staffed at `now` (sla.presets.CHAT_HOURS, domain.md §8)."""
-    return _chat_calendar.is_open(now)
 
 
 def channel_check(*, channel: str, contract, now: datetime.datetime) -> None:
