@@ -75,7 +75,9 @@ INSTALLED_APPS = [
     "tenants",
     "sla",
     "tickets",
+    "dashboards",
     "knowledge",
+    "mailin",
     "statuspage",
     "demo",
 ]

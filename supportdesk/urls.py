@@ -20,6 +20,8 @@ urlpatterns = [
     path("", include("tickets.urls")),
     path("", include("statuspage.urls")),
     path("", include("knowledge.urls")),
+    path("", include("dashboards.urls")),
+    path("", include("mailin.urls")),
     path("api/v1/", include("sla.api_urls")),
     path("api/v1/", include("tickets.api_urls")),
     path("api/v1/", include("statuspage.api_urls")),
