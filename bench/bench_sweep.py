@@ -71,8 +71,8 @@ def build(template_id: int, total: int) -> dict[str, int]:
             f"FROM generate_series(1, {total}) g CROSS JOIN tickets_case t WHERE t.id = %s",
             [template_id],
         )
-        cursor.execute("DELETE FROM tickets_caseevent WHERE case_id = %s", [template_id])
         cursor.execute("DELETE FROM tickets_outboundemail")
+        cursor.execute("DELETE FROM tickets_caseevent WHERE case_id = %s", [template_id])
         cursor.execute("DELETE FROM tickets_case WHERE id = %s", [template_id])
         cursor.execute("ANALYZE")
     return kinds

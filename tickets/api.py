@@ -48,6 +48,7 @@ from tickets.serializers import (
     SeveritySerializer,
     SplitSerializer,
     StaffCloseSerializer,
+    StaffFilingSerializer,
     StaffReplySerializer,
     case_filters_from,
 )
@@ -165,11 +166,21 @@ class CaseListCreate(ScopedAPIView):
         )
         return paginator.get_paginated_response(CaseSummarySerializer(page, many=True).data)
 
-    @extend_schema(request=CaseSerializer, responses={201: CaseSerializer})
+    @extend_schema(
+        request=CaseSerializer,
+        responses={201: CaseSerializer},
+        description="Staff file for a contact (a phone or chat case) by adding `requester` (the contact's "
+        "email) and `channel` (phone or chat); everything else is checked as if the contact filed it.",
+    )
     def post(self, request):
-        form = CaseSerializer(data=request.data, context={"scope": self.scope})
+        filing = {"requester": request.user}
+        if self.scope.is_vendor_staff:
+            staff = StaffFilingSerializer(data=request.data)
+            staff.is_valid(raise_exception=True)
+            filing = {**staff.validated_data, "filed_by": request.user}
+        form = CaseSerializer(data=request.data, context={"scope": scope_for(filing["requester"])})
         form.is_valid(raise_exception=True)
-        case = ticket_create(requester=request.user, **form.validated_data)
+        case = ticket_create(**filing, **form.validated_data)
         case = case_detail(scope=self.scope, number=case.number)
         answer = CaseSerializer(case, context={"scope": self.scope}).data
         return Response(answer, status=status.HTTP_201_CREATED, headers={"Location": answer["url"]})

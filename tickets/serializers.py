@@ -32,6 +32,7 @@ from tickets.models import (
     Status,
 )
 from tickets.selectors import CaseFilters, categories_offered
+from tickets.services.filing import STAFF_CHANNELS
 
 TIME_FORMAT = "%H:%M"
 # Severities are plain integers in the schema: one enum would get two names (severity, requested_severity).
@@ -346,6 +347,29 @@ class ReplySerializer(serializers.Serializer):
 
     def get_from_support(self, reply: Reply) -> bool:
         return reply.author.is_vendor_staff
+
+
+class StaffFilingSerializer(serializers.Serializer):
+    """What staff add to a new case they file for a contact (a phone or chat case, domain.md §8); the rest is
+    the customer's form (CaseSerializer), checked against the contact's scope and contract."""
+
+    requester = serializers.EmailField(
+        help_text="Staff only: the contact the case is for (an active contact)."
+    )
+    channel = serializers.ChoiceField(
+        choices=[(channel.value, channel.label) for channel in STAFF_CHANNELS],
+        help_text="Staff only: how the contact reached us.",
+    )
+
+    def validate_requester(self, email: str) -> User:
+        contact = (
+            User.objects.filter(email__iexact=email, is_active=True, membership__isnull=False)
+            .select_related("membership__account")
+            .first()
+        )
+        if contact is None:
+            raise serializers.ValidationError("No active contact has this email address.")
+        return contact
 
 
 class ReplyCreateSerializer(serializers.Serializer):

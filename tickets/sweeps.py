@@ -15,7 +15,8 @@ no longer matches its stamp, so its timer is armed again for the new instant; a 
 `sla_sweep(now=…)` is one pass: beat runs it every minute (tickets.tasks.sla_sweep), operators and tests
 through `manage.py sla_sweep [--now ISO-8601]`. Each step claims up to BATCH_SIZE due cases with
 `select_for_update(skip_locked=True)` (a second sweep, or a person's action in progress, holds other rows),
-writes the batch's updates, events and outbox rows set-based, and commits: a sweep killed at any point leaves
+writes the batch's updates, events and outbox rows set-based (one UPDATE, one multi-row INSERT of events, one
+of emails: `_insert`, no model instance per row), and commits: a sweep killed at any point leaves
 every case untouched or fully done, and two sweeps at once never claim the same case.
 
 Catch-up after an outage does everything that became due, once; what is long stale says so instead of
@@ -25,9 +26,10 @@ instant has passed, is recorded (`stale: true`) and not emailed.
 
 import datetime
 from collections.abc import Callable
+from typing import Any
 
 from django.core.cache import cache
-from django.db import transaction
+from django.db import DEFAULT_DB_ALIAS, connections, models, transaction
 from django.db.models import F, QuerySet
 from django.utils import timezone
 
@@ -62,7 +64,8 @@ CLOSE_REASON = {status: CloseReason(kind) for status, kind in WAITING_KIND.items
 # When the last pass finished (wall clock), for /healthz: beat runs a pass every minute.
 LAST_RUN_KEY = "sla_sweep:last_run"
 
-# What a claim reads of each case: enough to decide and to write the event, no text columns.
+# What a claim reads of each case (a named tuple per row, not a model instance): enough to decide and to
+# write the event, no text columns.
 CLAIMED_FIELDS = [
     "id",
     "status",
@@ -125,7 +128,7 @@ def sla_sweep_last_run() -> datetime.datetime | None:
 def _in_batches(
     due: QuerySet,
     order: str,
-    act: Callable[[list[Case], datetime.datetime], None],
+    act: Callable[[list[Any], datetime.datetime], None],
     now: datetime.datetime,
     batch_size: int,
 ) -> int:
@@ -139,8 +142,8 @@ def _in_batches(
         with transaction.atomic():
             batch = list(
                 due.select_for_update(skip_locked=True, of=("self",))
-                .only(*CLAIMED_FIELDS)
-                .order_by(order, "pk")[:batch_size]
+                .order_by(order, "pk")
+                .values_list(*CLAIMED_FIELDS, named=True)[:batch_size]
             )
             if not batch:
                 return done
@@ -148,42 +151,78 @@ def _in_batches(
         done += len(batch)
 
 
-def _events(batch: list[Case], kind: EventKind, data) -> list[CaseEvent]:
-    """One system event (no actor) per case; `data(case)` gives each one's data. Written at the wall clock,
-    as every event (tickets.services.common._event): the audit says when the system acted."""
-    return CaseEvent.objects.bulk_create(
-        CaseEvent(case=case, actor=None, kind=kind, data=data(case)) for case in batch
-    )
+def _insert(model: type[models.Model], rows: list[dict]) -> list[int]:
+    """INSERT … VALUES (…), (…) RETURNING id: what bulk_create does, without a model instance per row (a pass
+    writes tens of thousands). Every row names the same fields; the others get their field's default."""
+    if not rows:
+        return []
+    db = connections[DEFAULT_DB_ALIAS]
+    fields = [field for field in model._meta.concrete_fields if not field.primary_key]
+    given = [field for field in fields if field.attname in rows[0]]
+    others = [field for field in fields if field not in given]
+    # Only JSON and instants need converting for the driver; ids and text pass as they are.
+    convert = [field.get_internal_type() in ("JSONField", "DateTimeField") for field in given]
+    defaults = [field.get_db_prep_save(field.get_default(), db) for field in others]
+    values = []
+    for row in rows:
+        for field, needed in zip(given, convert, strict=True):
+            value = row[field.attname]
+            values.append(field.get_db_prep_save(value, db) if needed else value)
+        values += defaults
+    columns = ", ".join(db.ops.quote_name(field.column) for field in given + others)
+    one_row = "(" + ", ".join(["%s"] * len(fields)) + ")"
+    with db.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {db.ops.quote_name(model._meta.db_table)} ({columns}) "  # noqa: S608 (our names)
+            f"VALUES {', '.join([one_row] * len(rows))} RETURNING id",
+            values,
+        )
+        # In the order of the VALUES, on both backends (Django's bulk_create relies on it too).
+        return [row[0] for row in cursor.fetchall()]
 
 
-def _queue(template: str, mail: list[tuple[CaseEvent, list[User]]]) -> None:
+def _events(batch: list, kind: EventKind, data) -> list[tuple[int, dict]]:
+    """One system event (no actor) per case, as (id, data); `data(case)` gives each one's data. Written at the
+    wall clock, as every event (tickets.services.common._event): the audit says when the system acted."""
+    written = timezone.now()
+    rows = [
+        {"case_id": case.id, "actor_id": None, "kind": kind, "data": data(case), "created_at": written}
+        for case in batch
+    ]
+    return list(zip(_insert(CaseEvent, rows), [row["data"] for row in rows], strict=True))
+
+
+def _queue(template: str, mail: list[tuple[int, list[User]]]) -> None:
     """Outbox rows, one per recipient of each event (tickets/outbox.py), and one nudge once committed.
     Sendable at once, whatever `now` the pass was given."""
     sendable = timezone.now()
-    emails = OutboundEmail.objects.bulk_create(
-        OutboundEmail(
-            event=event,
-            recipient=person,
-            address=person.email,
-            template=template,
-            next_attempt_at=sendable,
-            created_at=event.created_at,
-        )
-        for event, people in mail
-        for person in people
+    email_ids = _insert(
+        OutboundEmail,
+        [
+            {
+                "event_id": event_id,
+                "recipient_id": person.pk,
+                "address": person.email,
+                "template": template,
+                "next_attempt_at": sendable,
+                "created_at": sendable,
+            }
+            for event_id, people in mail
+            for person in people
+        ],
     )
-    if emails:
-        _nudge_on_commit([email.pk for email in emails])
+    if email_ids:
+        _nudge_on_commit(email_ids)
 
 
 def _iso(value: datetime.datetime | None) -> str | None:
     return value.isoformat() if value else None
 
 
-def _warn_at_risk(batch: list[Case], now: datetime.datetime) -> None:
+def _warn_at_risk(batch: list, now: datetime.datetime) -> None:
     """Warn whoever works the case that its first response is at risk: its assignee (if still active),
     else every active engineer (the queue's unassigned view). Stale (past its deadline): recorded only."""
-    Case.objects.filter(pk__in=[case.pk for case in batch]).update(
+    Case.objects.filter(pk__in=[case.id for case in batch]).update(
         at_risk_warned_for=F("first_response_at_risk_at")
     )
     events = _events(
@@ -200,30 +239,30 @@ def _warn_at_risk(batch: list[Case], now: datetime.datetime) -> None:
     ).in_bulk()
     engineers = None
     mail = []
-    for case, event in zip(batch, events, strict=True):
-        if event.data["stale"]:
+    for case, (event_id, data) in zip(batch, events, strict=True):
+        if data["stale"]:
             continue
         if case.assignee_id in assignees:
-            mail.append((event, [assignees[case.assignee_id]]))
+            mail.append((event_id, [assignees[case.assignee_id]]))
             continue
         if engineers is None:
             engineers = list(User.objects.filter(staff_role=StaffRole.ENGINEER, is_active=True))
-        mail.append((event, engineers))
+        mail.append((event_id, engineers))
     _queue(AT_RISK, mail)
 
 
-def _mark_breached(batch: list[Case], now: datetime.datetime) -> None:
+def _mark_breached(batch: list, now: datetime.datetime) -> None:
     """The first response is late: a BREACHED event on the case and an email to every active supervisor."""
-    Case.objects.filter(pk__in=[case.pk for case in batch]).update(breach_marked_for=F("first_response_due"))
+    Case.objects.filter(pk__in=[case.id for case in batch]).update(breach_marked_for=F("first_response_due"))
     events = _events(batch, EventKind.BREACHED, lambda case: {"due": _iso(case.first_response_due)})
     supervisors = supervisors_to_notify()
-    _queue(BREACHED, [(event, supervisors) for event in events])
+    _queue(BREACHED, [(event_id, supervisors) for event_id, _ in events])
 
 
-def _remind(batch: list[Case], now: datetime.datetime) -> None:
+def _remind(batch: list, now: datetime.datetime) -> None:
     """Tell the contacts (requester and CCs) the case will close by itself, once per closing instant.
     Stale (the closing instant already passed; it closes in this same pass): recorded only."""
-    Case.objects.filter(pk__in=[case.pk for case in batch]).update(auto_close_reminded_for=F("auto_close_at"))
+    Case.objects.filter(pk__in=[case.id for case in batch]).update(auto_close_reminded_for=F("auto_close_at"))
     events = _events(
         batch,
         EventKind.AUTO_CLOSE_REMINDED,
@@ -233,18 +272,20 @@ def _remind(batch: list[Case], now: datetime.datetime) -> None:
             "stale": case.auto_close_at <= now,
         },
     )
-    fresh = [(case, event) for case, event in zip(batch, events, strict=True) if not event.data["stale"]]
+    fresh = [
+        (case, event_id) for case, (event_id, data) in zip(batch, events, strict=True) if not data["stale"]
+    ]
     contacts = _contacts([case for case, _ in fresh])
-    _queue(AUTO_CLOSE_REMINDER, [(event, contacts[case.pk]) for case, event in fresh])
+    _queue(AUTO_CLOSE_REMINDER, [(event_id, contacts[case.id]) for case, event_id in fresh])
 
 
-def _close(batch: list[Case], now: datetime.datetime) -> None:
+def _close(batch: list, now: datetime.datetime) -> None:
     """Close each case that waited on the customer until its auto-close instant (domain.md §6): reason
     `unconfirmed` after a proposed solution, `no_response` after a request for information; at the sweep's
     `now`. The same move and the same STATUS_CHANGED event as tickets.services.life_cycle.case_transition
     with no actor (a test holds the two equal), written for the whole batch at once; the contacts are told."""
     for status, reason in CLOSE_REASON.items():
-        Case.objects.filter(pk__in=[case.pk for case in batch if case.status == status]).update(
+        Case.objects.filter(pk__in=[case.id for case in batch if case.status == status]).update(
             status=Status.CLOSED,
             waiting_since=None,
             auto_close_at=None,
@@ -260,21 +301,24 @@ def _close(batch: list[Case], now: datetime.datetime) -> None:
         lambda case: {"from": case.status, "to": Status.CLOSED, "reason": CLOSE_REASON[case.status]},
     )
     contacts = _contacts(batch)
-    _queue(AUTO_CLOSED, [(event, contacts[case.pk]) for case, event in zip(batch, events, strict=True)])
+    _queue(
+        AUTO_CLOSED,
+        [(event_id, contacts[case.id]) for case, (event_id, _) in zip(batch, events, strict=True)],
+    )
 
 
-def _contacts(batch: list[Case]) -> dict[int, list[User]]:
+def _contacts(batch: list) -> dict[int, list[User]]:
     """Each case's requester and CCs (tickets.notifications.contacts_to_notify for a whole batch, with no
     actor to leave out), in two queries."""
     cc = list(
-        Case.cc.through.objects.filter(case_id__in=[case.pk for case in batch]).values_list(
+        Case.cc.through.objects.filter(case_id__in=[case.id for case in batch]).values_list(
             "case_id", "user_id"
         )
     )
     people = User.objects.filter(
         pk__in={case.requester_id for case in batch} | {user_id for _, user_id in cc}
     ).in_bulk()
-    ids = {case.pk: [case.requester_id] for case in batch}
+    ids = {case.id: [case.requester_id] for case in batch}
     for case_id, user_id in cc:
         ids[case_id].append(user_id)
     return {case_id: [people[pk] for pk in dict.fromkeys(user_ids)] for case_id, user_ids in ids.items()}

@@ -1,12 +1,13 @@
-"""Cases taken by phone or chat: an engineer logs a case on a Premium contact's behalf, the channel is
-recorded and the contact is emailed the number; chat only in its hours; nobody else sees the page. And the
-named TAM of a Premium account gets its new cases."""
+"""Cases taken by phone or chat: an engineer logs a case on a Premium contact's behalf (page or API), the
+channel is recorded and the contact is emailed the number; chat only in its hours; nobody else sees the
+page. And the named TAM of a Premium account gets its new cases."""
 
 import datetime
 
 import pytest
 from django.core import mail
 from django.core.exceptions import ValidationError
+from rest_framework.test import APIClient
 
 from sla.services import chat_is_open
 from tenants.models import Account, Organization
@@ -154,3 +155,63 @@ def test_a_standard_account_with_a_tam_keeps_its_cases_unassigned(demo):
 
     assert case.assignee is None
     assert not CaseEvent.objects.filter(case=case, kind=EventKind.ASSIGNED).exists()
+
+
+def api_phone_case(organization: str, **changes) -> dict:
+    return {
+        "requester": "mia@northwind-msp.test",
+        "channel": Channel.PHONE,
+        "organization": Organization.objects.get(name=organization).pk,
+        "category": "sign_in",
+        "subject": "Agents cannot enrol new devices",
+        "description": "Told us on the phone: enrolment fails with error 0x80.",
+        "requested_severity": 2,
+        "best_time_to_contact": {"from": "08:00", "to": "16:00", "time_zone": "America/Chicago"},
+        **changes,
+    }
+
+
+def test_an_engineer_files_a_phone_case_for_a_contact_through_the_api(demo):
+    api = APIClient()
+    api.force_authenticate(demo["engineer"])
+    response = api.post("/api/v1/tickets/", api_phone_case("Fabrikam Logistics"), format="json")
+
+    assert response.status_code == 201, response.json()
+    case = Case.objects.get(number=response.json()["number"])
+    assert (case.requester, case.channel, case.organization.name) == (
+        demo["mia"],
+        Channel.PHONE,
+        "Fabrikam Logistics",
+    )
+    assert case.events.get(kind=EventKind.CREATED).actor == demo["engineer"]
+
+
+@pytest.mark.parametrize(
+    "changes, field",
+    [
+        ({"requester": "nobody@example.test"}, "requester"),
+        ({"requester": None}, "requester"),
+        ({"channel": Channel.PORTAL}, "channel"),
+        # Bob's organization: the contact may not file for it.
+        ({"organization": "Acme"}, "organization"),
+    ],
+)
+def test_staff_api_filing_names_the_wrong_field_and_files_nothing(demo, changes, field):
+    api = APIClient()
+    api.force_authenticate(demo["engineer"])
+    if changes.get("organization"):
+        changes["organization"] = Organization.objects.get(name=changes["organization"]).pk
+    form = {key: value for key, value in {**api_phone_case("Fabrikam Logistics"), **changes}.items() if value}
+    response = api.post("/api/v1/tickets/", form, format="json")
+
+    assert response.status_code == 400 and field in response.json(), response.json()
+    assert not Case.objects.exists()
+
+
+def test_a_customer_cannot_file_on_someone_elses_behalf_through_the_api(demo):
+    api = APIClient()
+    api.force_authenticate(demo["max"])
+    response = api.post("/api/v1/tickets/", api_phone_case("Fabrikam Logistics"), format="json")
+
+    case = Case.objects.get(number=response.json()["number"])
+    assert case.requester == demo["max"] and case.channel == Channel.PORTAL
