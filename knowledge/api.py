@@ -60,7 +60,11 @@ class ArticleList(GenericAPIView):
     )
     def get(self, request):
         text = request.query_params.get("search", "").strip()[:200]
-        articles = articles_visible_to(request.user).select_related("category").defer("body", "search_vector")
+        articles = (
+            articles_visible_to(request.user)
+            .select_related("category")
+            .defer("body", "search_vector", "title_vector")
+        )
         articles = article_search(articles, text) if text else articles.order_by("-updated_at", "pk")
         page = self.paginate_queryset(articles)
         snippets = search_snippets(articles=page, text=text) if text else {}

@@ -67,6 +67,8 @@ class Article(models.Model):
     # PostgreSQL only: title (weight A) and body (weight B) with English stemming, kept by the article
     # services (knowledge/search.py) and indexed with GIN (migration 0001). Empty on SQLite.
     search_vector = SearchVectorField(null=True, editable=False)
+    # The title alone, small: suggestions match and rank titles only (knowledge/search.py).
+    title_vector = SearchVectorField(null=True, editable=False)
 
     class Meta:
         ordering = ["title"]

@@ -37,7 +37,11 @@ from lib.keys import key_or_none
 from lib.pagination import page_of
 
 PAGE_SIZE = 20
-UNSHOWN = ["body", "search_vector"]  # lists show titles and summaries; snippets are fetched apart
+UNSHOWN = [
+    "body",
+    "search_vector",
+    "title_vector",
+]  # lists show titles and summaries; snippets are fetched apart
 SUGGESTIONS = 5
 PICKER_RESULTS = 10
 
