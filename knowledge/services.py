@@ -6,6 +6,8 @@ An article's every change leaves a revision (who, when, what it said after the c
 search vector in the same transaction.
 """
 
+import re
+
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -22,6 +24,8 @@ from knowledge.models import (
     Category,
 )
 from knowledge.search import search_vectors_refresh
+from knowledge.visibility import articles_customers_read
+from tickets.models import ResponseKind
 
 FORM_SESSION_MAX_CHARS = 40
 
@@ -218,6 +222,20 @@ def article_sent_on_case(*, article: Article, case, actor, now=None) -> ArticleS
         article=article, case=case, defaults={"sent_by": actor, "sent_at": now}
     )
     return sent
+
+
+# A link to an article as the picker inserts it, or as pasted from the address bar: /kb/articles/<id>[-slug]/.
+ARTICLE_LINK = re.compile(r"/kb/articles/(\d{1,12})[-/]")
+
+
+def articles_linked_in_reply(*, reply, case, **kwargs) -> None:
+    """A staff "knowledge-base link" reply (domain.md §5): every article it links that customers may read is
+    counted as sent on the case (`article_sent_on_case`). Receives tickets.signals.reply_posted."""
+    if reply.is_internal or reply.kind != ResponseKind.KB_LINK:
+        return
+    ids = {int(found) for found in ARTICLE_LINK.findall(reply.body)}
+    for article in articles_customers_read().filter(pk__in=ids):
+        article_sent_on_case(article=article, case=case, actor=reply.author, now=reply.created_at)
 
 
 def suggestions_record_shown(*, user, form_session: str, articles, now=None) -> None:

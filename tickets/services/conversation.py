@@ -26,6 +26,7 @@ from tickets.services.common import (
 from tickets.services.filing import _cc_check
 from tickets.services.life_cycle import WAITING_KIND, _wait_start, case_transition
 from tickets.services.notices import staff_notice_queue
+from tickets.signals import reply_posted
 
 
 @transaction.atomic
@@ -61,6 +62,7 @@ def ticket_reply(
         case=case, author=author, body=body, is_internal=internal, kind=kind if staff else "", created_at=now
     )
     _attach(case, reply, author, attachments)
+    reply_posted.send(sender=Reply, reply=reply, case=case)
     event = _event(
         case,
         author,
