@@ -1,4 +1,5 @@
-"""One helper for every email: subject, text and HTML rendered from templates/emails/<name>_*.
+"""One helper for every email: subject, text and HTML rendered from templates/emails/<name>_* (or, for a name
+with a folder, templates/<folder>/<name>_*).
 
 The subject and the text part are plain text: rendered without HTML escaping, so "Tom & Jerry <3" reads as
 typed. Only the HTML part is escaped.
@@ -19,9 +20,12 @@ def email_message(
 ) -> EmailMultiAlternatives:
     """The email, rendered and ready to send: for a sender that must render before it commits to sending."""
     context = {"site_url": settings.SITE_URL, **context}
-    subject = " ".join(_render_plain_text(f"emails/{template}_subject.txt", context).split())
-    text = _render_plain_text(f"emails/{template}_body.txt", context)
-    html = render_to_string(f"emails/{template}_body.html", context)
+    # "case_update" is templates/emails/case_update_*; an app's own emails name their folder
+    # ("mailin/emails/refused" is templates/mailin/emails/refused_*).
+    path = template if "/" in template else f"emails/{template}"
+    subject = " ".join(_render_plain_text(f"{path}_subject.txt", context).split())
+    text = _render_plain_text(f"{path}_body.txt", context)
+    html = render_to_string(f"{path}_body.html", context)
     message = EmailMultiAlternatives(subject=subject, body=text, to=to, headers=headers)
     message.attach_alternative(html, "text/html")
     return message

@@ -26,6 +26,19 @@ app.conf.beat_schedule = {
         "schedule": 60.0,
         "options": {"expire_seconds": 55},
     },
+    # The email channel (mailin/sources.py): the IMAP mailbox and, on the embedded default, the drop folder
+    # under var/mail/inbox. MAILIN_POLL_EVERY shortens it for tests.
+    "mail-poll": {
+        "task": "mailin.tasks.poll_mail",
+        "schedule": float(settings.MAILIN_POLL_EVERY),
+        "options": {"expire_seconds": max(1, settings.MAILIN_POLL_EVERY - 1)},
+    },
+    # The SLA dashboards' figures (dashboards/services.py): changed and pending cases, every minute.
+    "dashboards-refresh": {
+        "task": "dashboards.tasks.refresh_figures",
+        "schedule": 60.0,
+        "options": {"expire_seconds": 55},
+    },
     # The SLA timers and auto-close sweeps (tickets/sweeps.py): stored instants scanned every minute, never
     # Celery countdowns. SLA_SWEEP_EVERY shortens it for tests.
     "sla-sweep": {

@@ -6,6 +6,7 @@ SECRET_KEY and ALLOWED_HOSTS (see docker-compose.yml); DEBUG is off unless asked
 secret has no default.
 """
 
+import email.utils
 import os
 from pathlib import Path
 
@@ -247,6 +248,36 @@ EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
 EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 60)
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "SupportDesk <support@supportdesk.local>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
+
+# The email channel (mailin/, docs/decisions.md "Email channel"). Customers write to SUPPORT_EMAIL_ADDRESS;
+# our emails carry it as Reply-To. Mail comes in from an IMAP mailbox (polled by beat every MAILIN_POLL_EVERY
+# seconds), an anymail inbound webhook, `manage.py ingest_email`, and on the embedded default (no IMAP host)
+# a drop folder of .eml files under var/.
+SUPPORT_EMAIL_ADDRESS = env_str("SUPPORT_EMAIL_ADDRESS", email.utils.parseaddr(DEFAULT_FROM_EMAIL)[1])
+# Where a customer who cannot file cases (Free tier, contract ended) is sent to upgrade or renew (a mailto).
+SALES_CONTACT_EMAIL = env_str("SALES_CONTACT_EMAIL", "sales@" + SUPPORT_EMAIL_ADDRESS.rpartition("@")[2])
+MAILIN_IMAP_HOST = env_str("MAILIN_IMAP_HOST", "")
+MAILIN_IMAP_PORT = env_int("MAILIN_IMAP_PORT", 993)
+MAILIN_IMAP_SSL = env_bool("MAILIN_IMAP_SSL", True)
+MAILIN_IMAP_USER = env_str("MAILIN_IMAP_USER", "")
+MAILIN_IMAP_PASSWORD = env_str("MAILIN_IMAP_PASSWORD", "" if not MAILIN_IMAP_HOST else None)
+MAILIN_IMAP_FOLDER = env_str("MAILIN_IMAP_FOLDER", "INBOX")
+# Empty: a message is flagged \Seen once its case is committed; else it is moved to this folder.
+MAILIN_IMAP_PROCESSED_FOLDER = env_str("MAILIN_IMAP_PROCESSED_FOLDER", "")
+MAILIN_POLL_EVERY = env_int("MAILIN_POLL_EVERY", 30)
+MAILIN_DROP_FOLDER = env_str(
+    "MAILIN_DROP_FOLDER", "" if MAILIN_IMAP_HOST else str(VAR_DIR / "mail" / "inbox")
+)
+# Only Authentication-Results headers added by our own receiving host (its authserv-id) are believed.
+MAILIN_AUTHSERV_ID = env_str("MAILIN_AUTHSERV_ID", "")
+# A burst from one sender: past this many messages an hour, the rest are refused (without an answer).
+MAILIN_RATE_LIMIT_PER_HOUR = env_int("MAILIN_RATE_LIMIT_PER_HOUR", 30)
+# The inbound webhook (anymail): its basic-auth "user:password"; the webhook answers 404 while it is unset.
+MAILIN_WEBHOOK_SECRET = env_str("MAILIN_WEBHOOK_SECRET", "")
+ANYMAIL = {
+    "WEBHOOK_SECRET": MAILIN_WEBHOOK_SECRET,
+    "MAILGUN_WEBHOOK_SIGNING_KEY": env_str("MAILGUN_WEBHOOK_SIGNING_KEY", ""),
+}
 
 # Celery. The embedded default is a broker on the filesystem: no server to install.
 CELERY_BROKER_URL = env_str("CELERY_BROKER_URL", "filesystem://")

@@ -1,5 +1,7 @@
 from allauth.account.decorators import secure_admin_login
 from django.contrib import admin
+from django.shortcuts import redirect
+from django.templatetags.static import static
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
@@ -12,11 +14,15 @@ admin.site.login = secure_admin_login(admin.site.login)
 urlpatterns = [
     path("", views.home, name="home"),
     path("healthz", views.healthz, name="healthz"),
+    # Browsers ask for /favicon.ico on pages without a <link rel="icon"> (Django admin's): never a 404.
+    # Resolved per request: the static file's hashed name is known only once collectstatic has run.
+    path("favicon.ico", lambda request: redirect(static("favicon.svg")), name="favicon"),
     # Before allauth's own: an email change takes effect only once the new address is confirmed.
     path("accounts/email/", EmailChangeView.as_view(), name="account_email"),
     path("accounts/", include("allauth.urls")),
     path("admin/", admin.site.urls),
     path("", include("tenants.urls")),
+    path("", include("sla.urls")),
     path("", include("tickets.urls")),
     path("", include("statuspage.urls")),
     path("", include("knowledge.urls")),

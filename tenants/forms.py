@@ -1,4 +1,9 @@
+import functools
+import zoneinfo
+
 from django import forms
+
+from tenants.models import CaseEmail
 
 
 class InviteForm(forms.Form):
@@ -31,3 +36,57 @@ class InviteForm(forms.Form):
         if self.cleaned_data.get("all_organizations"):
             return None
         return list(self.cleaned_data["organizations"])
+
+
+@functools.cache
+def _time_zone_choices() -> list[tuple[str, str]]:
+    # The names tenants.time_zones accepts; read from disk once per process.
+    return [(name, name.replace("_", " ")) for name in sorted(zoneinfo.available_timezones())]
+
+
+class SettingsForm(forms.Form):
+    """A person's own settings. `case_emails` (the emails kept, ticked) only for customers: staff choose
+    their notices on /staff/notices/preferences/."""
+
+    first_name = forms.CharField(max_length=150)
+    last_name = forms.CharField(max_length=150, required=False)
+    phone = forms.CharField(
+        max_length=40,
+        required=False,
+        help_text="Filled in for you when you file a case, so support can call you back.",
+    )
+    time_zone = forms.ChoiceField(
+        choices=_time_zone_choices, help_text="Every time in SupportDesk and in its emails is shown in it."
+    )
+    case_emails = forms.MultipleChoiceField(
+        label="Emails about your cases",
+        choices=CaseEmail.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text="Untick what you would rather read on the case page only.",
+    )
+
+    def __init__(self, *args, user, **kwargs):
+        initial = {
+            "first_name": user.first_name,
+            "last_name": user.last_name,
+            "phone": user.phone,
+            "time_zone": user.time_zone,
+            "case_emails": [kind for kind in CaseEmail.values if kind not in user.case_emails_off],
+        }
+        super().__init__(*args, initial=initial, **kwargs)
+        if user.is_vendor_staff:
+            del self.fields["case_emails"]
+
+    def case_emails_off(self) -> list[str] | None:
+        """The kinds left unticked, or None when the form does not ask (staff)."""
+        if "case_emails" not in self.fields:
+            return None
+        return [kind for kind in CaseEmail.values if kind not in self.cleaned_data["case_emails"]]
+
+
+# The case emails a customer always gets, whatever they untick (tenants.models.CaseEmail says why).
+ALWAYS_SENT_EMAILS = [
+    "The confirmation of a case you file, or support logs for you: its number and when support will answer",
+    "The warning that a case waiting on you will close by itself, and the email when it does",
+]

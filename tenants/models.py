@@ -33,6 +33,17 @@ class StaffRole(models.TextChoices):
     ADMIN = "admin", "Administrator"
 
 
+class CaseEmail(models.TextChoices):
+    """The case emails a customer may turn off (tickets.notifications says which email is which). The others
+    always go: the confirmation of a case they filed or support logged for them (its number and the promised
+    response), and the warning that a case will close by itself and its closing (docs/decisions.md)."""
+
+    REPLIES = "replies", "Replies from support, including requests for information"
+    STATUS = "status", "A case opens again, closes or is reopened"
+    SEVERITY = "severity", "Support changes a case's severity"
+    ESCALATION = "escalation", "A supervisor answers an escalation"
+
+
 class User(AbstractUser):
     """A person who signs in with an email address: vendor staff (with a staff role) or a customer contact."""
 
@@ -46,6 +57,9 @@ class User(AbstractUser):
         help_text="Times are shown to this person in this time zone.",
     )
     phone = models.CharField(max_length=40, blank=True)
+    case_emails_off = models.JSONField(
+        default=list, blank=True, help_text="The CaseEmail kinds this person turned off."
+    )
 
     USERNAME_FIELD = "email"
     REQUIRED_FIELDS: list[str] = []

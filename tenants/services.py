@@ -12,8 +12,9 @@ from django.db import transaction
 from django.urls import reverse
 
 from lib.emails import send_email
-from tenants.models import Account, Membership, Organization, User
+from tenants.models import Account, CaseEmail, Membership, Organization, User
 from tenants.scope import scope_for
+from tenants.time_zones import time_zone_validate
 
 
 class TooManyInvitations(Exception):
@@ -136,3 +137,42 @@ def contact_reactivate(*, actor: User, membership: Membership) -> None:
     Membership.objects.filter(pk=membership.pk).update(
         is_active=True, deactivated_at=None, deactivated_by=None
     )
+
+
+@transaction.atomic
+def user_settings_set(
+    *,
+    user: User,
+    first_name: str,
+    last_name: str,
+    phone: str,
+    time_zone: str,
+    case_emails_off: list[str] | None = None,
+) -> User:
+    """A person's own settings: name, phone, the time zone every time is shown in, and (customers only, None
+    leaves them as they are) the case emails they turned off (CaseEmail values)."""
+    if not first_name.strip():
+        raise ValidationError({"first_name": "Tell us your first name."})
+    _time_zone_check(time_zone)
+    user.first_name, user.last_name, user.phone, user.time_zone = (
+        first_name.strip(),
+        last_name.strip(),
+        phone.strip(),
+        time_zone,
+    )
+    fields = ["first_name", "last_name", "phone", "time_zone"]
+    if case_emails_off is not None:
+        unknown = set(case_emails_off) - set(CaseEmail.values)
+        if unknown:
+            raise ValidationError({"case_emails_off": f"Unknown email kinds: {', '.join(sorted(unknown))}."})
+        user.case_emails_off = sorted(case_emails_off)
+        fields.append("case_emails_off")
+    user.save(update_fields=fields)
+    return user
+
+
+def _time_zone_check(time_zone: str) -> None:
+    try:
+        time_zone_validate(time_zone)
+    except ValidationError as error:
+        raise ValidationError({"time_zone": error.messages}) from error

@@ -3,6 +3,7 @@ from django.urls import path
 from tenants import views
 
 urlpatterns = [
+    path("settings/", views.settings_page, name="settings"),
     path("portal/account/", views.account_page, name="portal_account"),
     path("portal/account/invite/", views.contact_invite_view, name="contact_invite"),
     path(

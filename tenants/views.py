@@ -12,10 +12,16 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from tenants.forms import InviteForm
+from tenants.forms import ALWAYS_SENT_EMAILS, InviteForm, SettingsForm
 from tenants.models import Membership
 from tenants.scope import scope_for
-from tenants.services import TooManyInvitations, contact_deactivate, contact_invite, contact_reactivate
+from tenants.services import (
+    TooManyInvitations,
+    contact_deactivate,
+    contact_invite,
+    contact_reactivate,
+    user_settings_set,
+)
 
 
 def _portal_admin_scope(user):
@@ -154,3 +160,36 @@ class EmailChangeView(EmailView):
                 defaults={"verified": True, "primary": True},
             )
         return super().dispatch(request, *args, **kwargs)
+
+
+@login_required
+def settings_page(request):
+    """Everyone's own settings: name, phone, time zone, and for customers which case emails they get."""
+    form = SettingsForm(request.POST or None, user=request.user)
+    status = 200
+    if request.method == "POST":
+        status = 400
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                user_settings_set(
+                    user=request.user,
+                    first_name=data["first_name"],
+                    last_name=data["last_name"],
+                    phone=data["phone"],
+                    time_zone=data["time_zone"],
+                    case_emails_off=form.case_emails_off(),
+                )
+            except ValidationError as error:
+                for field, errors in error.message_dict.items():
+                    for message in errors:
+                        form.add_error(field if field in form.fields else None, message)
+            else:
+                messages.success(request, "Your settings are saved.")
+                return redirect("settings")
+    return render(
+        request,
+        "tenants/settings.html",
+        {"form": form, "always_sent": ALWAYS_SENT_EMAILS},
+        status=status,
+    )

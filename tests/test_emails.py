@@ -17,7 +17,7 @@ def test_a_reply_about_tom_and_jerry_reads_as_typed_in_the_subject_and_text_and_
 
     [message] = mail.outbox
     assert message.subject == f"[{case.number}] Re: Tom & Jerry <3"
-    assert f"replied to case {case.number} (Tom & Jerry <3):" in message.body
+    assert f"Case {case.number} (Tom & Jerry <3): Erik Engel from support replied:" in message.body
     assert 'Try "R&D" <first>' in message.body
     assert "&amp;" not in message.body and "&lt;" not in message.body and "&quot;" not in message.body
     [(html, mimetype)] = message.alternatives

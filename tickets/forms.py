@@ -166,8 +166,9 @@ class ReplyForm(forms.Form):
     # Staff only; ignored for customers by the view.
     kind = forms.ChoiceField(
         label="Kind of response",
-        choices=[("", "Choose (not needed for an internal note)"), *ResponseKind.choices],
+        choices=[("", "Choose…"), *ResponseKind.choices],
         required=False,
+        help_text="Needed for a reply the customer sees; an internal note has none.",
     )
     internal = forms.BooleanField(label="Internal note (the customer does not see it)", required=False)
     propose_solution = forms.BooleanField(label="Propose this as the solution", required=False)
@@ -177,6 +178,8 @@ class ReplyForm(forms.Form):
     def __init__(self, *args, macros=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["macro"].queryset = macros if macros is not None else Macro.objects.none()
+        # Not required by the form (a note has none), but not optional either: templates/field.html says when.
+        self.fields["kind"].required_for = "a public reply"
 
 
 class EscalateForm(forms.Form):

@@ -7,15 +7,17 @@ may still read the case, and what the email says, when it is sent.
 import datetime
 from zoneinfo import ZoneInfo
 
-from tenants.models import StaffRole, User
+from tenants.models import CaseEmail, StaffRole, User
 from tenants.time_zones import time_zone_is_known
 from tickets.models import (
     Case,
     CaseEvent,
+    CloseReason,
     EventKind,
     NoticeKind,
     OutboundEmail,
     Reply,
+    ResponseKind,
     StaffNoticePreference,
     Status,
 )
@@ -25,6 +27,19 @@ CASE_UPDATE = "case_update"
 ESCALATION = "escalation"
 # The contact is told the number of a case staff filed on its behalf (by phone or chat).
 CASE_LOGGED = "case_logged"
+# The requester is told the number of the case it filed and when support will answer.
+CASE_FILED = "case_filed"
+# The contacts are told support changed the case's severity, and why.
+SEVERITY_CHANGED = "severity_changed"
+# Which of a person's choices (User.case_emails_off) each customer email answers to: case_update by its
+# event, the others by their template. An email not named here always goes (CaseEmail says which).
+CASE_UPDATE_KINDS = {
+    EventKind.REPLIED: CaseEmail.REPLIES,
+    EventKind.STATUS_CHANGED: CaseEmail.STATUS,
+    EventKind.REOPENED: CaseEmail.STATUS,
+    EventKind.ESCALATION_CLEARED: CaseEmail.ESCALATION,
+}
+TEMPLATE_KINDS = {SEVERITY_CHANGED: CaseEmail.SEVERITY}
 # What staff are told, by email (templates/emails/<template>_*) and in the app (StaffNotice).
 STAFF_TEMPLATES = {
     NoticeKind.NEW_CASE: "staff_new_case",
@@ -38,11 +53,24 @@ WORKING_DAYS = range(0, 5)
 WORKING_HOURS = (datetime.time(8, 0), datetime.time(18, 0))
 
 
-def contacts_to_notify(*, event: CaseEvent) -> list[User]:
-    """The requester and the CCs of the event's case, except whoever made the change."""
+def case_email_kind(*, event: CaseEvent, template: str) -> CaseEmail | None:
+    """The choice a customer email answers to, or None for one that always goes."""
+    if template == CASE_UPDATE:
+        return CASE_UPDATE_KINDS.get(event.kind)
+    return TEMPLATE_KINDS.get(template)
+
+
+def contacts_to_notify(*, event: CaseEvent, template: str = CASE_UPDATE) -> list[User]:
+    """The requester and the CCs of the event's case, except whoever made the change and those who turned
+    this kind of email off in their settings."""
     case = event.case
+    kind = case_email_kind(event=event, template=template)
     people = dict.fromkeys([case.requester, *case.cc.all()])
-    return [person for person in people if person.pk != event.actor_id]
+    return [
+        person
+        for person in people
+        if person.pk != event.actor_id and (kind is None or kind not in person.case_emails_off)
+    ]
 
 
 def supervisors_to_notify() -> list[User]:
@@ -101,8 +129,8 @@ def email_context(email: OutboundEmail) -> dict:
     event = email.event
     case = event.case
     if email.template == ESCALATION:
-        return {"case": case, "event": event}
-    if email.template == CASE_LOGGED:
+        return {"case": case, "event": event, "person": email.recipient}
+    if email.template in (CASE_LOGGED, CASE_FILED, SEVERITY_CHANGED):
         return {"case": case, "event": event, "person": email.recipient}
     if email.template in STAFF_TEMPLATES.values():
         reply = None
@@ -116,12 +144,65 @@ def email_context(email: OutboundEmail) -> dict:
             "status_label": Status(case.status).label,
         }
     reply = None
-    if event.kind == EventKind.REPLIED:
-        reply = Reply.objects.filter(pk=event.data.get("reply_id"), is_internal=False).first()
+    if event.data.get("reply_id"):
+        # The reply itself, or the customer's message that moved the case (tickets.services.life_cycle).
+        reply = Reply.objects.filter(pk=event.data["reply_id"], is_internal=False).first()
+    headline, message = what_happened(event=event, case=case, reply=reply)
     return {
         "case": case,
         "reply": reply,
         "event": event,
         "person": email.recipient,
         "status_label": Status(case.status).label,
+        "headline": headline,
+        "message": message,
     }
+
+
+def _who(person: User | None) -> str:
+    if person is None:
+        return "Support"
+    return f"{person.display_name} from support" if person.is_vendor_staff else person.display_name
+
+
+# What support's reason for closing reads as, after "closed the case".
+CLOSED_AS = {
+    CloseReason.RESOLVED: "as resolved",
+    CloseReason.DUPLICATE: "as a duplicate",
+    CloseReason.WITHDRAWN: "as withdrawn",
+}
+
+
+def what_happened(*, event: CaseEvent, case: Case, reply: Reply | None) -> tuple[str, str]:
+    """The sentence a case_update email opens with, and the message that caused the change (Markdown, shown
+    under it; "" for none): the reply, the customer's answer that opened the case again, support's reason."""
+    who = _who(event.actor)
+    data = event.data
+    message = reply.body if reply is not None else ""
+    if event.kind == EventKind.REPLIED:
+        asked = data.get("response_kind") == ResponseKind.REQUEST_INFO
+        return f"{who} {'asked for more information' if asked else 'replied'}:", message
+    if event.kind == EventKind.REOPENED:
+        return f"{who} reopened the case:", data.get("reason", "")
+    if event.kind == EventKind.ESCALATION_CLEARED:
+        return f"{who} answered your escalation and took the case off the escalation queue:", data.get(
+            "note", ""
+        )
+    reason = data.get("reason", "")
+    if data.get("to") == Status.CLOSED:
+        if reason == CloseReason.CONFIRMED:
+            return f"{who} confirmed that the proposed solution fixed it, so the case is closed.", message
+        if reason == CloseReason.MERGED and case.merged_into_id:
+            return (
+                f"{who} merged this case into {case.merged_into.number}, which covers the same issue: "
+                "follow that case from now on.",
+                message,
+            )
+        if reason in CLOSED_AS:
+            return f"{who} closed the case {CLOSED_AS[reason]}.", message
+        return f"{who} closed the case.", message
+    if reason == "not_fixed":
+        return f"{who} said the proposed solution did not fix it, so the case is open again:", message
+    if data.get("from") == Status.WAITING_ON_CUSTOMER and reply is not None:
+        return f"{who} answered the request for information, so the case is open again:", message
+    return f"The case is now {Status(case.status).label.lower()}.", message

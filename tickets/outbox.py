@@ -20,6 +20,7 @@ pending after 1, 2, 4, 8 minutes; the MAX_ATTEMPTS-th failure leaves it `failed`
 
 import datetime
 import logging
+import re
 from collections.abc import Callable, Iterable
 from urllib.parse import urlsplit
 
@@ -29,7 +30,7 @@ from django.utils import timezone
 
 from lib.emails import email_message
 from tenants.models import User
-from tickets.models import CaseEvent, EmailStatus, OutboundEmail
+from tickets.models import Case, CaseEvent, EmailStatus, OutboundEmail
 from tickets.notifications import (
     CASE_UPDATE,
     ESCALATION,
@@ -140,7 +141,7 @@ def _send(email: OutboundEmail, clock: Clock) -> int:
             template=email.template,
             to=[address],
             context=email_context(email),
-            headers={"Message-ID": message_id(email)},
+            headers=outbound_headers(email),
         )
     except Exception as error:  # one broken email must not stop the batch; it stays visible in the admin
         logger.exception("Could not render outbound email %s", email.pk)
@@ -155,10 +156,69 @@ def _send(email: OutboundEmail, clock: Clock) -> int:
     return 1
 
 
+def _message_domain() -> str:
+    return urlsplit(settings.SITE_URL).hostname or "supportdesk.invalid"
+
+
 def message_id(email: OutboundEmail) -> str:
     """The same for every attempt at one row, so a retried interrupted email can be recognised."""
-    domain = urlsplit(settings.SITE_URL).hostname or "supportdesk.invalid"
-    return f"<outbox-{email.pk}.{email.created_at:%Y%m%d%H%M%S}@{domain}>"
+    return f"<outbox-{email.pk}.{email.created_at:%Y%m%d%H%M%S}@{_message_domain()}>"
+
+
+def case_thread_id(case: Case) -> str:
+    """The case's thread: every email about it names this as what it answers, so mail clients show one
+    conversation per case and a reply's References lead back to the case (mailin)."""
+    return f"<case-{case.pk}.{case.number}@{_message_domain()}>"
+
+
+def outbound_headers(email: OutboundEmail) -> dict[str, str]:
+    """Message-ID, threading (In-Reply-To / References: the case's thread), a Reply-To at the support address
+    so an answer comes back as mail in, and Auto-Submitted so that out-of-office robots do not answer us
+    (RFC 3834)."""
+    thread = case_thread_id(email.event.case)
+    headers = {
+        "Message-ID": message_id(email),
+        "In-Reply-To": thread,
+        "References": thread,
+        "Auto-Submitted": "auto-generated",
+    }
+    if settings.SUPPORT_EMAIL_ADDRESS:
+        headers["Reply-To"] = settings.SUPPORT_EMAIL_ADDRESS
+    return headers
+
+
+OUTBOX_ID = re.compile(r"^outbox-(\d+)\.(\d{14})@(.+)$")
+THREAD_ID = re.compile(r"^case-(\d+)\.(SD-\d{4}-\d+)@(.+)$")
+
+
+def case_id_from_message_ids(message_ids: Iterable[str]) -> int | None:
+    """The case an incoming reply answers, from its In-Reply-To / References (ids without angle brackets):
+    one of our outbox Message-IDs or a case thread id, checked against the row it names (its time stamp or
+    case number too, so a guessed number leads nowhere). The last reference that matches wins (the most
+    recent in the thread). None when none is ours."""
+    domain = _message_domain()
+    for value in reversed(list(message_ids)):
+        outbox = OUTBOX_ID.match(value)
+        if outbox and outbox.group(3) == domain:
+            email = OutboundEmail.objects.filter(pk=int(outbox.group(1))).select_related("event").first()
+            if email is not None and f"{email.created_at:%Y%m%d%H%M%S}" == outbox.group(2):
+                return email.event.case_id
+        thread = THREAD_ID.match(value)
+        if thread and thread.group(3) == domain:
+            case_id = (
+                Case.objects.filter(pk=int(thread.group(1)), number=thread.group(2))
+                .values_list("pk", flat=True)
+                .first()
+            )
+            if case_id is not None:
+                return case_id
+    return None
+
+
+def is_our_message_id(value: str) -> bool:
+    """Whether a Message-ID is one our outbox gave (mail of ours coming back in is never answered)."""
+    outbox = OUTBOX_ID.match(value)
+    return bool(outbox and outbox.group(3) == _message_domain())
 
 
 def _send_failed(email: OutboundEmail, error: Exception, now: datetime.datetime) -> None:

@@ -16,7 +16,7 @@ class CaseFilters:
     status: str = ""  # a Status value, or "active" for everything not closed
     organization_id: int | None = None
     severity: int | None = None
-    search: str = ""  # a case number (or its tail) or words of the subject
+    search: str = ""  # a case number (or its tail), or words of the subject or description
     sla_state: str = ""  # a SlaState value: the state at the list's `now`
 
 
@@ -50,11 +50,23 @@ def with_sla_state(cases: QuerySet[Case], *, now: datetime.datetime) -> QuerySet
     )
 
 
+# How a case list may be sorted: its name on the page, and the order it stands for.
+CASE_LIST_SORTS = {
+    "received": ("-received_at", "-pk"),
+    "updated": ("-updated_at", "-pk"),
+}
+
+
 def case_list_for_portal(
-    *, scope: Scope, filters: CaseFilters = CaseFilters(), now: datetime.datetime | None = None
+    *,
+    scope: Scope,
+    filters: CaseFilters = CaseFilters(),
+    now: datetime.datetime | None = None,
+    sort: str = "received",
 ) -> QuerySet[Case]:
-    """The cases a customer (or staff) sees in a list, newest first, with what a list row shows, each with
-    its `sla_state` at `now` (by default the present)."""
+    """The cases a customer (or staff) sees in a list, newest first (or, with sort="updated", the last
+    changed first), with what a list row shows, each with its `sla_state` at `now` (by default the
+    present)."""
     cases = with_sla_state(scope.cases(), now=now or timezone.now())
     if filters.status == "active":
         cases = cases.exclude(status=Status.CLOSED)
@@ -67,11 +79,14 @@ def case_list_for_portal(
     search = filters.search.strip()
     if search:
         cases = cases.filter(
-            Q(number__iendswith=search) | Q(number__iexact=search) | Q(subject__icontains=search)
+            Q(number__iendswith=search)
+            | Q(number__iexact=search)
+            | Q(subject__icontains=search)
+            | Q(description__icontains=search)
         )
     if filters.sla_state:
         cases = cases.filter(sla_state=filters.sla_state)
-    return cases.select_related("organization", "requester").order_by("-received_at", "-pk")
+    return cases.select_related("organization", "requester").order_by(*CASE_LIST_SORTS[sort])
 
 
 def case_detail(*, scope: Scope, number: str, now: datetime.datetime | None = None) -> Case:

@@ -14,7 +14,7 @@ from django.utils import timezone
 from lib.keys import key_or_none
 from lib.pagination import page_of
 from sla.services import first_response_deadline, policy_for
-from tenants.models import StaffRole, User
+from tenants.models import Membership, StaffRole, User
 from tenants.selectors import colleagues_for, contacts_acting_for, filing_eligibility
 from tickets.actions import CaseAction, CaseActionRefused, case_actions
 from tickets.case_page import (
@@ -42,9 +42,10 @@ from tickets.forms import (
     StaffCloseForm,
 )
 from tickets.macros import macro_render, macros_offered
-from tickets.models import Attachment, Case, ResponseKind, Severity, SlaState, Status
+from tickets.models import Attachment, Case, ResponseKind, Severity, SlaState
 from tickets.scope import scope_for
 from tickets.selectors import (
+    CASE_LIST_SORTS,
     case_attachment,
     case_conversation,
     case_detail,
@@ -93,29 +94,45 @@ def portal(request):
     scope = scope_for(request.user)
     if scope.is_vendor_staff:
         return redirect("queue")
-    # The same parameters, translated by the same code, as the API's list.
-    filters, errors = case_filters_from(request.GET)
+    # The same parameters, translated by the same code, as the API's list; but the page shows open cases
+    # until asked otherwise (status=closed, or status=all for every case).
+    params = request.GET.copy()
+    shown = params.get("status", "active") or "active"
+    params["status"] = "" if shown == "all" else shown
+    filters, errors = case_filters_from(params)
     for field, problems in errors.items():
         messages.error(request, f"Filter “{field}” ignored: {' '.join(problems)}")
     http_status = 400 if errors else 200
+    sort = request.GET.get("sort") if request.GET.get("sort") in CASE_LIST_SORTS else "received"
     now = timezone.now()
-    cases = case_list_for_portal(scope=scope, filters=filters, now=now)
+    cases = case_list_for_portal(scope=scope, filters=filters, now=now, sort=sort)
     page = page_of(cases, number=request.GET.get("page"), per_page=PAGE_SIZE)
     query = request.GET.copy()
     query.pop("page", None)
     organizations = list(scope.organizations())
+    narrowed = any(request.GET.get(name) for name in ("search", "organization", "severity", "sla_state"))
     return render(
         request,
         "tickets/portal.html",
         {
             "eligibility": filing_eligibility(user=request.user),
+            # Someone who was deactivated still has their cases; they see none, and are told why.
+            "deactivated": Membership.objects.filter(user=request.user, is_active=False)
+            .select_related("account")
+            .first(),
             "organizations": organizations,
             "page": page,
             "filters": filters,
-            "statuses": Status.choices,
+            "shown": "all" if shown == "all" else filters.status or "active",
+            "shown_choices": [("active", "Open"), ("closed", "Closed"), ("all", "All")],
+            "sort": sort,
+            "narrowed": narrowed,
+            # No filter bar for someone with nothing to filter (Free tier, a new account, deactivated).
+            "has_cases": bool(page.object_list) or scope.cases().exists(),
             "severities": Severity.choices,
             "sla_states": SlaState.choices,
             "query": query.urlencode(),
+            "sales_email": settings.SALES_CONTACT_EMAIL,
             "now": now,
         },
         status=http_status,
@@ -137,7 +154,12 @@ def case_new(request):
     scope = scope_for(request.user)
     eligibility = filing_eligibility(user=request.user)
     if not eligibility.can_file:
-        return render(request, "tickets/cannot_file.html", {"eligibility": eligibility}, status=403)
+        return render(
+            request,
+            "tickets/cannot_file.html",
+            {"eligibility": eligibility, "sales_email": settings.SALES_CONTACT_EMAIL},
+            status=403,
+        )
     form_kwargs = {
         "organizations": scope.organizations(),
         "contract": eligibility.contract,

@@ -81,7 +81,7 @@ def test_bob_files_a_case_with_an_attachment_and_follows_it(page, screenshot, de
     answer = page.locator("article.message-staff")
     assert "The IdP certificate rolled over" in answer.inner_text()
     assert "Open" in page.locator(".badges").inner_text()
-    assert "Met" in page.locator(".case-side").inner_text()
+    assert "Met" in page.locator(".case-sla").inner_text()
     screenshot("file-case-answered")
     # The same page on a phone: one column, nothing cut off.
     page.set_viewport_size({"width": 390, "height": 844})

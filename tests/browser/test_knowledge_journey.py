@@ -5,6 +5,7 @@ engineer writes, previews and publishes an article. Screenshots on a laptop (136
 import re
 
 import pytest
+from playwright.sync_api import expect
 
 from demo.people import DEMO_PASSWORD, demo_seed
 from knowledge.models import Article, ArticleSuggestion, Audience
@@ -112,7 +113,8 @@ def test_an_engineer_writes_previews_and_publishes_an_article(page, screenshot, 
     page.get_by_label("Category").select_option(label="Printing")
     page.get_by_label("Everyone (no sign-in needed)").check()
     page.get_by_role("button", name="Preview").click()
-    assert page.locator(".kb-preview").get_by_role("heading", name="Cause").is_visible()
+    # Waits for the page the Preview button posts to (a busy machine may take a moment).
+    expect(page.locator(".kb-preview").get_by_role("heading", name="Cause")).to_be_visible()
     assert not Article.objects.filter(title="Scanner saves blank pages").exists()
     screenshot("kb-editor-preview-laptop")
 

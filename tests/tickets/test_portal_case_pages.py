@@ -225,7 +225,7 @@ def test_a_staff_reply_emails_the_requester_and_the_cc_but_an_internal_note_does
     assert sorted(message.to[0] for message in mail.outbox) == ["alice@acme.test", "bob@acme.test"]
     message = mail.outbox[0]
     assert message.subject == f"[{case.number}] Re: Users cannot sign in"
-    assert "Please try **again** now" in message.body
+    assert "Please try again now" in message.body  # the text part reads as text, not Markdown
     assert "<strong>again</strong>" in message.alternatives[0][0]
     assert re.search(rf"/portal/cases/{case.number}/", message.body)
 

@@ -241,7 +241,7 @@ def test_the_case_page_the_list_and_the_api_show_the_same_state(client, demo, ca
         f'<span class="sla sla-{state}">{label}</span>'
         in client.get(f"/portal/cases/{case.number}/").content.decode()
     )
-    listing = client.get("/portal/", {"search": case.number}).content.decode()
+    listing = client.get("/portal/", {"search": case.number, "status": "all"}).content.decode()
     assert f'<span class="sla sla-{state}">{label}</span>' in listing
     api = APIClient()
     api.force_authenticate(demo["bob"])

@@ -55,6 +55,11 @@ def ticket_reply(
     text_length_check(body=body)
     if staff and not internal and kind not in ResponseKind.values:
         raise ValidationError({"kind": "Choose what kind of response this is."})
+    if internal and propose_solution:
+        # The customer never sees a note, so it cannot be the solution they are asked to confirm.
+        raise ValidationError(
+            {"propose_solution": "An internal note cannot propose a solution: untick one of the two."}
+        )
     for uploaded in attachments:
         attachment_check(uploaded=uploaded)
 
@@ -107,7 +112,7 @@ def ticket_reply(
     case.save(update_fields=["customer_replied_at", "updated_at"])
     staff_notice_queue(case=case, event=event, kind=NoticeKind.CUSTOMER_REPLY, actor=author, now=now)
     if case.status == Status.WAITING_ON_CUSTOMER:
-        case_transition(case=case, to=Status.OPEN, actor=author, now=now)
+        case_transition(case=case, to=Status.OPEN, actor=author, now=now, reply=reply)
     elif case.status == Status.SOLUTION_PROPOSED:
         # Any customer reply resets the wait (domain.md §6).
         case.save(update_fields=[*_wait_start(case, case.status, now), "updated_at"])

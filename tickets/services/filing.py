@@ -20,7 +20,7 @@ from tickets.models import (
     Severity,
     Status,
 )
-from tickets.notifications import CASE_LOGGED, case_is_premium
+from tickets.notifications import CASE_FILED, CASE_LOGGED, case_is_premium
 from tickets.outbox import outbox_queue
 from tickets.scope import scope_for
 from tickets.services.assignment import ticket_assign
@@ -126,8 +126,8 @@ def ticket_create(
     the continued case visible to the requester, every attachment. Nothing is created unless all pass.
     Then: number, first-response deadline from the tier and severity (email forces severity 3), the named
     TAM of a Premium account as assignee, audit (the CREATED event's actor is whoever filed it, with
-    `on_behalf_of` when staff did), the contact emailed the number when staff filed it, staff told about a
-    new Severity 1 or Premium case.
+    `on_behalf_of` when staff did), the requester emailed the number and the promised response time
+    (case_filed, or case_logged when staff filed it), staff told about a new Severity 1 or Premium case.
     """
     eligibility = filing_eligibility(user=requester)
     if not eligibility.can_file:
@@ -210,8 +210,9 @@ def ticket_create(
     if tam is not None:
         # By nobody (actor None): the system follows the account's standing rule, before anyone is told.
         ticket_assign(case=case, actor=None, assignee=tam, now=received_at)
-    if filed_by is not None:
-        outbox_queue(event=event, template=CASE_LOGGED, recipients=[requester])
+    # The requester's receipt: the number and when support will answer (logged for them: how, and by whom).
+    receipt = CASE_LOGGED if filed_by is not None else CASE_FILED
+    outbox_queue(event=event, template=receipt, recipients=[requester])
     staff_notice_new_case(case=case, event=event, now=received_at)
     return case
 

@@ -21,7 +21,12 @@ from tickets.models import (
     Severity,
     Status,
 )
-from tickets.notifications import ESCALATION, supervisors_to_notify
+from tickets.notifications import (
+    ESCALATION,
+    SEVERITY_CHANGED,
+    contacts_to_notify,
+    supervisors_to_notify,
+)
 from tickets.outbox import outbox_queue
 from tickets.services.common import _event, _iso, text_length_check
 from tickets.services.notices import staff_notice_queue
@@ -43,13 +48,21 @@ WAITING_KIND = {
 
 
 def case_transition(
-    *, case: Case, to: str, actor: User | None, reason: str = "", now=None, notify: bool = True
+    *,
+    case: Case,
+    to: str,
+    actor: User | None,
+    reason: str = "",
+    now=None,
+    notify: bool = True,
+    reply: Reply | None = None,
 ) -> CaseEvent:
     """Move a case along its life cycle (domain.md §5). Expects the case row locked (case_for_action).
 
     Refuses a move the table does not allow. Keeps the waiting clock: entering waiting_on_customer or
     solution_proposed sets when the case closes by itself and when its contact is reminded; leaving clears
-    them. Saves, audits, emails. Returns the STATUS_CHANGED event.
+    them. Saves, audits, emails. Returns the STATUS_CHANGED event. `reply` is the customer's message that
+    caused the move: the email quotes it.
     """
     if to not in TRANSITIONS[case.status]:
         now_label, to_label = case.get_status_display().lower(), Status(to).label.lower()
@@ -75,9 +88,10 @@ def case_transition(
             "updated_at",
         ]
     )
-    return _event(
-        case, actor, EventKind.STATUS_CHANGED, notify=notify, **{"from": before, "to": to, "reason": reason}
-    )
+    data = {"from": before, "to": to, "reason": reason}
+    if reply is not None:
+        data["reply_id"] = reply.pk
+    return _event(case, actor, EventKind.STATUS_CHANGED, notify=notify, **data)
 
 
 def _auto_close_for(case: Case, status: str, since: datetime.datetime) -> datetime.datetime | None:
@@ -117,11 +131,12 @@ def ticket_not_fixed(
     """The customer says the proposed solution did not fix it: the case opens again."""
     now = now or timezone.now()
     text_length_check(body=body)
+    reply = None
     if body.strip():
-        Reply.objects.create(case=case, author=actor, body=body, created_at=now)
+        reply = Reply.objects.create(case=case, author=actor, body=body, created_at=now)
     case.customer_replied_at = case.customer_replied_at or now
     case.save(update_fields=["customer_replied_at", "updated_at"])
-    case_transition(case=case, to=Status.OPEN, actor=actor, reason="not_fixed", now=now)
+    case_transition(case=case, to=Status.OPEN, actor=actor, reason="not_fixed", now=now, reply=reply)
     # The event the move just wrote (the case is locked: nobody else wrote one since).
     event = case.events.filter(kind=EventKind.STATUS_CHANGED).latest("created_at", "pk")
     staff_notice_queue(case=case, event=event, kind=NoticeKind.NOT_FIXED, actor=actor, now=now)
@@ -167,7 +182,8 @@ def ticket_validate_severity(
     *, case: Case, actor: User, severity: int, reason: str, now: datetime.datetime | None = None
 ) -> Case:
     """Support validates the requested severity (domain.md §3): the SLA target follows the validated
-    severity, still measured from the moment the case was received. Needs a reason; audited."""
+    severity, still measured from the moment the case was received. Needs a reason; audited. The contacts
+    are told the new severity and the reason (when it changes)."""
     if severity not in Severity.values:
         raise ValidationError({"severity": "Severity must be 1, 2 or 3."})
     if not reason.strip():
@@ -179,7 +195,7 @@ def ticket_validate_severity(
     if case.first_responded_at is None:
         case_deadlines_apply(case=case)
     case.save(update_fields=["severity", "first_response_due", "first_response_at_risk_at", "updated_at"])
-    _event(
+    event = _event(
         case,
         actor,
         EventKind.SEVERITY_VALIDATED,
@@ -190,6 +206,9 @@ def ticket_validate_severity(
             "first_response_due": _iso(case.first_response_due),
         },
     )
+    if severity != before:
+        recipients = contacts_to_notify(event=event, template=SEVERITY_CHANGED)
+        outbox_queue(event=event, template=SEVERITY_CHANGED, recipients=recipients)
     return case
 
 

@@ -6,6 +6,7 @@ shows as typed. bench/bench_case_page.py times the worst shapes.
 """
 
 import re
+from html.parser import HTMLParser
 
 import cmarkgfm
 import nh3
@@ -119,3 +120,155 @@ def markdown_to_safe_html(text: str) -> str:
 def markdown(text: str) -> str:
     # Safe only because nh3 has just removed everything that is not on the allow-list above.
     return mark_safe(markdown_to_safe_html(text))  # noqa: S308
+
+
+class _PlainText(HTMLParser):
+    """cmark's cleaned HTML read back as plain text, for the text part of an email: paragraphs a blank line
+    apart, list items after "- " or "1. ", quotes after "> ", a link's address after its text, table cells
+    between " | ". Emphasis marks and entities are gone: "**Restart** Tom &amp; Jerry" reads "Restart Tom &
+    Jerry"."""
+
+    PARAGRAPHS = {"p", "pre", "h1", "h2", "h3", "h4", "h5", "h6", "table", "blockquote", "ul", "ol", "hr"}
+    # What cmark writes; any other tag is one the person typed, and shows as typed.
+    CMARK_TAGS = PARAGRAPHS | {
+        "br",
+        "li",
+        "a",
+        "strong",
+        "em",
+        "del",
+        "code",
+        "thead",
+        "tbody",
+        "tr",
+        "th",
+        "td",
+    }
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.lines: list[str] = []
+        self.line: str | None = None  # the line being written; None before the first word
+        self.gap = 0  # before the next word: 1 a new line, 2 a blank line
+        self.quotes = 0
+        self.lists: list[int | None] = []  # per open list: None (bullets) or the next number
+        self.marker = ""  # a list item's marker, written before its first word
+        self.links: list[tuple[str, int]] = []  # (href, where its text starts in the line)
+        self.in_pre = False
+        self.cells = 0
+        self.line_quotes = 0  # how deep the line being written is quoted
+
+    def _prefix(self) -> str:
+        return "> " * self.quotes + "   " * max(len(self.lists) - 1, 0)
+
+    def _write(self, text: str) -> None:
+        if self.line is None:
+            self.line = self._prefix()
+        elif self.gap:
+            self.lines.append(self.line.rstrip())
+            if self.gap == 2:
+                self.lines.append(("> " * min(self.quotes, self.line_quotes)).rstrip())
+            self.line = self._prefix()
+        self.line_quotes = self.quotes
+        if self.marker:
+            self.line += self.marker
+            self.marker = ""
+        self.gap = 0
+        self.line += text
+
+    def handle_starttag(self, tag, attrs):
+        if tag == "img":
+            self._write(dict(attrs).get("alt") or "")
+            return
+        if tag == "input":  # a task list's box
+            self._write("[x]" if "checked" in dict(attrs) else "[ ]")
+            return
+        if tag not in self.CMARK_TAGS:
+            self._write(self.get_starttag_text() or "")
+            return
+        if tag in self.PARAGRAPHS:
+            # A list inside a list item starts on the next line, not after a blank one.
+            self.gap = 1 if tag in ("ul", "ol") and self.lists else 2
+        if tag == "blockquote":
+            self.quotes += 1
+        elif tag in ("ul", "ol"):
+            self.lists.append(None if tag == "ul" else int(dict(attrs).get("start") or 1))
+        elif tag == "li":
+            self.gap = max(self.gap, 1)
+            number = self.lists[-1] if self.lists else None
+            self.marker = "- " if number is None else f"{number}. "
+            if number is not None:
+                self.lists[-1] = number + 1
+        elif tag == "br":
+            self.gap = max(self.gap, 1)
+        elif tag == "pre":
+            self.in_pre = True
+        elif tag == "tr":
+            self.gap, self.cells = max(self.gap, 1), 0
+        elif tag in ("td", "th"):
+            if self.cells:
+                self._write(" | ")
+            self.cells += 1
+        elif tag == "a":
+            self.links.append((dict(attrs).get("href") or "", len(self.line or "")))
+        elif tag == "hr":
+            self._write("---")
+            self.gap = 2
+
+    def handle_endtag(self, tag):
+        if tag not in self.CMARK_TAGS:
+            if tag not in ("img", "input"):
+                self._write(f"</{tag}>")
+            return
+        if tag in self.PARAGRAPHS:
+            self.gap = 2
+        if tag == "blockquote":
+            self.quotes = max(self.quotes - 1, 0)
+        elif tag in ("ul", "ol") and self.lists:
+            self.lists.pop()
+            if self.lists:
+                self.gap = 1
+        elif tag == "pre":
+            self.in_pre = False
+        elif tag == "a" and self.links:
+            href, start = self.links.pop()
+            text = (self.line or "")[start:].strip()
+            if href and href not in (text, f"mailto:{text}"):
+                self._write(f" ({href})")
+
+    def handle_data(self, data):
+        if self.in_pre:
+            for number, part in enumerate(data.rstrip("\n").split("\n")):
+                if number:
+                    self.gap = max(self.gap, 1)
+                self._write(part)
+            return
+        data = data.replace("\n", "")
+        if data and (data.strip() or (self.line is not None and not self.gap)):
+            self._write(data)
+
+    def handle_comment(self, data):
+        self._write(f"<!--{data}-->")
+
+    def text(self) -> str:
+        self.close()
+        return "\n".join([*self.lines, (self.line or "").rstrip()]).strip()
+
+
+def markdown_to_text(text: str) -> str:
+    """User text (Markdown) as an email's text part shows it: without the Markdown marks, and with whatever
+    looks like HTML kept as typed (plain text needs no cleaning; the HTML part drops it). A text too wide
+    for the guards above shows as typed."""
+    text = text or ""
+    if table_cells_at_most(text) > MAX_TABLE_CELLS:
+        return text
+    reader = _PlainText()
+    reader.feed(
+        cmarkgfm.github_flavored_markdown_to_html(text, options=CMARK_OPTIONS | Options.CMARK_OPT_UNSAFE)
+    )
+    return reader.text()
+
+
+@register.filter
+def markdown_text(text: str) -> str:
+    return markdown_to_text(text)

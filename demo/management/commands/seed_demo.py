@@ -1,5 +1,6 @@
 from django.core.management.base import BaseCommand
 
+from dashboards.services import figures_refresh
 from demo.cases import demo_cases_seed
 from demo.people import DEMO_PASSWORD, demo_seed
 from demo.workspace import demo_workspace_seed
@@ -12,6 +13,7 @@ class Command(BaseCommand):
         people = demo_seed()
         cases = demo_cases_seed()
         demo_workspace_seed()
+        figures_refresh()  # the SLA dashboards' figures, before beat's first pass
         if cases:
             self.stdout.write(f"Filed {cases} demo cases.")
         self.stdout.write(

@@ -1,0 +1,435 @@
+"""The figures of the SLA dashboards and of the MSP report.
+
+Period figures are sums over dashboards.models.CaseFigure (one narrow, precomputed row per case, by the day it
+was received in the reporting time zone), aggregated in SQL; the few live ones (at risk now, backlog,
+escalations open) read the open cases, which the queue's partial indexes keep cheap.
+
+Definitions (docs/decisions.md, "SLA dashboards"):
+- attainment = met / (met + missed); a case still waiting with its deadline ahead counts in neither;
+- a breach is a case whose first response missed its deadline (answered late, closed unanswered late, or
+  still unanswered past it);
+- response times are the open time of the case's policy calendar from received to the first public
+  response; median and 90th percentile are PostgreSQL's percentile_disc (a real case's value: the smallest
+  one at or above that share of the sorted times).
+"""
+
+import datetime
+from dataclasses import dataclass, field
+
+from django.contrib.postgres.fields import ArrayField
+from django.db import connection, transaction
+from django.db.models import Aggregate, Count, FloatField, Q, QuerySet
+from django.utils import timezone
+
+from dashboards.models import CaseFigure, Outcome
+from dashboards.services import REPORT_TIME_ZONE, figures_refreshed_at
+from sla.models import Policy
+from tenants.models import Account, Tier, User
+from tickets.models import Case, Channel, CloseReason, Status
+from tickets.scope import Scope
+
+AT_RISK_WITHIN = datetime.timedelta(hours=1)
+AGE_BUCKETS = [  # (label, lower bound in days, upper bound in days or None)
+    ("under 1 day", 0, 1),
+    ("1–3 days", 1, 3),
+    ("3–7 days", 3, 7),
+    ("7–30 days", 7, 30),
+    ("30 days or more", 30, None),
+]
+AUTO_CLOSE_REASONS = (CloseReason.UNCONFIRMED, CloseReason.NO_RESPONSE)
+
+
+class Percentile(Aggregate):
+    function = "percentile_disc"
+    template = "%(function)s(%(fraction)s) WITHIN GROUP (ORDER BY %(expressions)s)"
+    output_field = FloatField()
+
+    def __init__(self, expression, fraction: float, **extra):
+        super().__init__(expression, fraction=float(fraction), **extra)
+
+
+class MedianAndP90(Aggregate):
+    """[median, 90th percentile] from one sort (two percentile_disc calls would sort twice)."""
+
+    function = "percentile_disc"
+    template = "%(function)s(ARRAY[0.5, 0.9]) WITHIN GROUP (ORDER BY %(expressions)s)"
+    output_field = ArrayField(FloatField())
+
+
+@dataclass(frozen=True)
+class Period:
+    start: datetime.date  # inclusive, days in REPORT_TIME_ZONE
+    end: datetime.date  # inclusive
+
+    @property
+    def days(self) -> int:
+        return (self.end - self.start).days + 1
+
+    def starts_at(self) -> datetime.datetime:
+        return datetime.datetime.combine(self.start, datetime.time(), tzinfo=REPORT_TIME_ZONE)
+
+    def ends_before(self) -> datetime.datetime:
+        return datetime.datetime.combine(
+            self.end + datetime.timedelta(days=1), datetime.time(), tzinfo=REPORT_TIME_ZONE
+        )
+
+
+def period_last(days: int, *, now: datetime.datetime | None = None) -> Period:
+    today = (now or timezone.now()).astimezone(REPORT_TIME_ZONE).date()
+    return Period(start=today - datetime.timedelta(days=days - 1), end=today)
+
+
+@dataclass(frozen=True)
+class DashboardFilters:
+    tier_id: int | None = None
+    severity: int | None = None
+    account_id: int | None = None
+    organization_id: int | None = None
+    assignee_id: int | None = None
+
+    def figure_q(self) -> Q:
+        q = Q()
+        for name, value in [
+            ("tier_id", self.tier_id),
+            ("severity", self.severity),
+            ("account_id", self.account_id),
+            ("organization_id", self.organization_id),
+            ("assignee_id", self.assignee_id),
+        ]:
+            if value:
+                q &= Q(**{name: value})
+        return q
+
+    def case_q(self) -> Q:
+        q = Q()
+        for name, value in [
+            ("contract__tier_id", self.tier_id),
+            ("severity", self.severity),
+            ("account_id", self.account_id),
+            ("organization_id", self.organization_id),
+            ("assignee_id", self.assignee_id),
+        ]:
+            if value:
+                q &= Q(**{name: value})
+        return q
+
+
+def _rate(met: int, missed: int) -> float | None:
+    return round(100 * met / (met + missed), 1) if met + missed else None
+
+
+@dataclass
+class Cell:
+    """Counts of one group of cases: received, met, missed, breaches and response-time percentiles."""
+
+    received: int = 0
+    met: int = 0
+    missed: int = 0
+    responded: int = 0
+    median: float | None = None
+    p90: float | None = None
+
+    @property
+    def attainment(self) -> float | None:
+        return _rate(self.met, self.missed)
+
+    @property
+    def median_minutes(self) -> int | None:
+        return None if self.median is None else int(self.median // 60)
+
+    @property
+    def p90_minutes(self) -> int | None:
+        return None if self.p90 is None else int(self.p90 // 60)
+
+
+COUNTS = {
+    "received": Count("pk"),
+    "met": Count("pk", filter=Q(outcome=Outcome.MET)),
+    "missed": Count("pk", filter=Q(outcome=Outcome.MISSED)),
+    "responded": Count("response_seconds"),
+}
+PERCENTILES = {"percentiles": MedianAndP90("response_seconds")}
+
+
+def _cell(row: dict) -> Cell:
+    median, p90 = row.get("percentiles") or (row.get("median"), None)
+    return Cell(
+        received=row.get("received") or 0,
+        met=row.get("met") or 0,
+        missed=row.get("missed") or 0,
+        responded=row.get("responded") or 0,
+        median=median,
+        p90=p90,
+    )
+
+
+def figures_in(*, period: Period, filters: DashboardFilters) -> QuerySet[CaseFigure]:
+    return CaseFigure.objects.filter(filters.figure_q(), day__gte=period.start, day__lte=period.end)
+
+
+@dataclass
+class Dashboard:
+    period: Period
+    filters: DashboardFilters
+    now: datetime.datetime
+    refreshed_at: datetime.datetime | None
+    total: Cell = field(default_factory=Cell)
+    tiers: list = field(default_factory=list)  # [(tier, [(severity, Cell, target text)])]
+    trend: list = field(default_factory=list)  # [(first day, Cell)]
+    trend_by: str = "day"
+    breaches_by: dict = field(default_factory=dict)  # name -> [(label, count, query)]
+    breach_list: list = field(default_factory=list)
+    at_risk: list = field(default_factory=list)
+    at_risk_count: int = 0
+    backlog_status: list = field(default_factory=list)  # [(status, label, count)]
+    backlog_age: list = field(default_factory=list)  # [(label, count)]
+    escalations_open: int = 0
+    closes: list = field(default_factory=list)  # [(reason, label, count, automatic)]
+    volume_days: list = field(default_factory=list)  # [(day, total, {channel: n}, {severity: n})]
+    engineers: list = field(default_factory=list)  # [(user, Cell)]
+
+
+def _target_text(policy: Policy | None) -> str:
+    if policy is None:
+        return "—"
+    if policy.next_business_day:
+        return "next business day"
+    minutes = policy.target_minutes or 0
+    return (
+        f"{minutes // 60} h" + (f" {minutes % 60} m" if minutes % 60 else "")
+        if minutes >= 60
+        else f"{minutes} m"
+    )
+
+
+def dashboard(
+    *, period: Period, filters: DashboardFilters, now: datetime.datetime | None = None
+) -> Dashboard:
+    """Every section of /dashboards/ for a period and filters (staff only: the caller checks the role)."""
+    with transaction.atomic(), connection.cursor() as cursor:
+        # The percentiles sort a period's response times (150,000 of them for 90 days at a million cases):
+        # enough memory to sort them in memory rather than on disk, for these statements only.
+        cursor.execute("SET LOCAL work_mem = '64MB'")
+        return _dashboard(period=period, filters=filters, now=now)
+
+
+def _dashboard(*, period: Period, filters: DashboardFilters, now: datetime.datetime | None) -> Dashboard:
+    now = now or timezone.now()
+    board = Dashboard(period=period, filters=filters, now=now, refreshed_at=figures_refreshed_at())
+    rows = figures_in(period=period, filters=filters)
+
+    # Attainment and response times by tier × severity (one query).
+    tiers = {tier.pk: tier for tier in Tier.objects.all()}
+    policies = {(p.tier_id, p.severity): p for p in Policy.objects.all()}
+    grid: dict = {}
+    for row in rows.values("tier_id", "severity").annotate(**COUNTS, **PERCENTILES).order_by():
+        grid.setdefault(row["tier_id"], {})[row["severity"]] = _cell(row)
+    order = sorted(grid, key=lambda t: (tiers[t].rank, tiers[t].name) if t in tiers else (-1, ""))
+    for tier_id in order:
+        board.tiers.append(
+            (
+                tiers.get(tier_id),
+                [
+                    (severity, cell, _target_text(policies.get((tier_id, severity))))
+                    for severity, cell in sorted(grid[tier_id].items())
+                ],
+            )
+        )
+    cells = [cell for by_severity in grid.values() for cell in by_severity.values()]
+    board.total = _cell(rows.aggregate(**PERCENTILES))
+    for name in ("received", "met", "missed", "responded"):
+        setattr(board.total, name, sum(getattr(cell, name) for cell in cells))
+
+    # Breaches: counts by tier, severity, account and engineer (one grouped query, folded here), the latest.
+    missed = rows.filter(outcome=Outcome.MISSED)
+    by: dict = {"tier": {}, "severity": {}, "account": {}, "engineer": {}}
+    for row in (
+        missed.values("tier_id", "severity", "account_id", "assignee_id").annotate(n=Count("pk")).order_by()
+    ):
+        for name, key in [
+            ("tier", row["tier_id"]),
+            ("severity", row["severity"]),
+            ("account", row["account_id"]),
+            ("engineer", row["assignee_id"]),
+        ]:
+            by[name][key] = by[name].get(key, 0) + row["n"]
+    accounts = dict(Account.objects.filter(pk__in=[k for k in by["account"] if k]).values_list("pk", "name"))
+    people = {u.pk: u for u in User.objects.filter(pk__in=[k for k in by["engineer"] if k])}
+    board.breaches_by = {
+        "tier": _ranked(by["tier"], lambda k: tiers[k].name if k in tiers else "No contract", "tier",
+                        lambda k: tiers[k].slug if k in tiers else None),
+        "severity": _ranked(by["severity"], lambda k: f"Severity {k}", "severity", lambda k: k),
+        "account": _ranked(by["account"], lambda k: accounts.get(k, ""), "account", lambda k: k),
+        "engineer": _ranked(
+            by["engineer"], lambda k: people[k].display_name if k in people else "Unassigned", "assignee",
+            lambda k: k if k else "none",
+        ),
+    }  # fmt: skip
+    board.breach_list = list(
+        Case.objects.filter(pk__in=missed.order_by("-day", "-case_id").values("case_id")[:25])
+        .select_related("account", "organization", "assignee", "contract__tier")
+        .order_by("-received_at", "-pk")
+    )
+
+    # Engineers: cases handled (received in the period, assigned to them) and their median first response.
+    engineers = (
+        rows.filter(assignee__isnull=False)
+        .values("assignee_id")
+        .annotate(**COUNTS, median=Percentile("response_seconds", 0.5))
+    )
+    engineer_rows = {row["assignee_id"]: _cell(row) for row in engineers.order_by()}
+    staff = {u.pk: u for u in User.objects.filter(pk__in=list(engineer_rows))}
+    board.engineers = sorted(
+        ((staff[pk], cell) for pk, cell in engineer_rows.items() if pk in staff),
+        key=lambda item: (-item[1].received, item[0].display_name),
+    )
+
+    # Volume (received per day by channel and severity) and the attainment trend, from one grouped query:
+    # the trend is per day up to 31 days, per week (from Monday) beyond.
+    board.trend_by = "day" if period.days <= 31 else "week"
+    days: dict = {}
+    trend: dict = {}
+    grouped = rows.values("day", "channel", "severity").annotate(
+        n=Count("pk"), met=COUNTS["met"], missed=COUNTS["missed"]
+    )
+    for row in grouped.order_by():
+        total_n, channels, severities = days.get(row["day"], (0, {}, {}))
+        channels[row["channel"]] = channels.get(row["channel"], 0) + row["n"]
+        severities[row["severity"]] = severities.get(row["severity"], 0) + row["n"]
+        days[row["day"]] = (total_n + row["n"], channels, severities)
+        bucket = (
+            row["day"] if board.trend_by == "day" else row["day"] - datetime.timedelta(row["day"].weekday())
+        )
+        cell = trend.setdefault(bucket, Cell())
+        cell.received += row["n"]
+        cell.met += row["met"]
+        cell.missed += row["missed"]
+    board.trend = sorted(trend.items())
+    board.volume_days = [
+        (day, *days.get(day, (0, {}, {})))
+        for day in (period.start + datetime.timedelta(days=i) for i in range(period.days))
+    ]
+
+    # Closes in the period by reason (the two auto-close reasons marked).
+    closes = (
+        CaseFigure.objects.filter(
+            filters.figure_q(), closed_day__gte=period.start, closed_day__lte=period.end
+        )
+        .values("close_reason")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    counted = {row["close_reason"]: row["n"] for row in closes}
+    board.closes = [
+        (reason.value, reason.label, counted.get(reason.value, 0), reason in AUTO_CLOSE_REASONS)
+        for reason in CloseReason
+    ]
+
+    _live(board, filters=filters, now=now)
+    return board
+
+
+def _ranked(counts: dict, label, param: str, value) -> list:
+    return sorted(
+        ((label(key), n, param, value(key)) for key, n in counts.items()),
+        key=lambda item: (-item[1], item[0]),
+    )
+
+
+def _live(board: Dashboard, *, filters: DashboardFilters, now: datetime.datetime) -> None:
+    """At risk now, the backlog and open escalations: counted on the open cases as they are."""
+    open_cases = Case.objects.filter(filters.case_q()).exclude(status=Status.CLOSED)
+    at_risk = open_cases.filter(
+        first_responded_at__isnull=True,
+        first_response_due__gt=now,
+        first_response_due__lte=now + AT_RISK_WITHIN,
+    )
+    board.at_risk = list(
+        at_risk.select_related("account", "organization", "assignee").order_by("first_response_due", "pk")[
+            :20
+        ]
+    )
+    counts = {f"status_{status.value}": Count("pk", filter=Q(status=status)) for status in Status}
+    del counts[f"status_{Status.CLOSED.value}"]
+    for i, (_label, low, high) in enumerate(AGE_BUCKETS):
+        condition = Q(received_at__lte=now - datetime.timedelta(days=low))
+        if high is not None:
+            condition &= Q(received_at__gt=now - datetime.timedelta(days=high))
+        counts[f"age_{i}"] = Count("pk", filter=condition)
+    counts["escalated"] = Count("pk", filter=Q(escalated_at__isnull=False))
+    counts["at_risk"] = Count(
+        "pk",
+        filter=Q(
+            first_responded_at__isnull=True,
+            first_response_due__gt=now,
+            first_response_due__lte=now + AT_RISK_WITHIN,
+        ),
+    )
+    totals = open_cases.aggregate(**counts)
+    board.at_risk_count = totals["at_risk"]
+    board.escalations_open = totals["escalated"]
+    board.backlog_status = [
+        (status.value, status.label, totals[f"status_{status.value}"])
+        for status in Status
+        if status != Status.CLOSED
+    ]
+    board.backlog_age = [(label, totals[f"age_{i}"]) for i, (label, _low, _high) in enumerate(AGE_BUCKETS)]
+
+
+# --- the MSP / portal admin report --------------------------------------------------------------------------
+
+
+@dataclass
+class Report:
+    period: Period
+    account: Account
+    refreshed_at: datetime.datetime | None
+    total: Cell
+    organizations: list  # [(organization, Cell, {channel: n})]
+    breaches: list  # cases
+
+
+def sla_report(*, scope: Scope, period: Period) -> Report:
+    """An account's SLA report for a portal admin (an MSP admin included): attainment, breaches and volume per
+    organization it acts for. Only the organizations of `scope` (tenants.scope): a limited MSP admin's report
+    never names, counts or hints at its account's other client organizations."""
+    if not scope.is_portal_admin:
+        raise PermissionError("Only portal admins get the SLA report.")
+    organizations = {org.pk: org for org in scope.organizations()}
+    rows = CaseFigure.objects.filter(
+        account_id=scope.membership.account_id,
+        organization_id__in=list(organizations),
+        day__gte=period.start,
+        day__lte=period.end,
+    )
+    cells = {
+        row["organization_id"]: _cell(row)
+        for row in rows.values("organization_id").annotate(**COUNTS, **PERCENTILES).order_by()
+    }
+    channels: dict = {}
+    for row in rows.values("organization_id", "channel").annotate(n=Count("pk")).order_by():
+        channels.setdefault(row["organization_id"], {})[row["channel"]] = row["n"]
+    total = _cell(rows.aggregate(**COUNTS, **PERCENTILES))  # an organization filter: few rows
+    missed_ids = rows.filter(outcome=Outcome.MISSED).order_by("-day", "-case_id").values("case_id")[:50]
+    breaches = list(
+        scope.cases().filter(pk__in=missed_ids).select_related("organization").order_by("-received_at", "-pk")
+    )
+    return Report(
+        period=period,
+        account=scope.membership.account,
+        refreshed_at=figures_refreshed_at(),
+        total=total,
+        organizations=[
+            (org, cells.get(pk, Cell()), channels.get(pk, {}))
+            for pk, org in sorted(organizations.items(), key=lambda item: item[1].name)
+        ],
+        breaches=breaches,
+    )
+
+
+CHANNELS = list(Channel)
+
+
+def staff_people() -> QuerySet[User]:
+    """The engineers filter offers every member of staff (assignees)."""
+    return User.objects.exclude(staff_role="").order_by("first_name", "last_name", "email")
