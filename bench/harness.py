@@ -88,7 +88,9 @@ def run_on_dataset(name: str, run: Callable[[], None], *, cases: int, accounts: 
 def run_in_bench_database(name: str, run: Callable[[], None], *, template: str | None = None) -> None:
     """Create the database `name` (empty, or a copy of `template`) beside the one the harness set in
     DATABASE_URL (scripts/with-test-services), point Django at it, call `run`, and drop it whatever
-    happened."""
+    happened. BENCH_DB_SUFFIX, when set, is added to `name`, so that two runs of one benchmark can share a
+    server."""
+    name += os.environ.get("BENCH_DB_SUFFIX", "")
     url, admin_url = _database_url(name)
     os.environ["DATABASE_URL"] = url
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "supportdesk.settings")
