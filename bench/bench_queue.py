@@ -10,7 +10,8 @@ network, no browser). It prints the EXPLAIN (ANALYZE, BUFFERS) of the queue's ca
 database.
 
 Scale it down with BENCH_CASES (default 1,000,000) and BENCH_ACCOUNTS (default BENCH_CASES / 100);
-BENCH_REQUESTS sets the requests per series (default 200).
+BENCH_REQUESTS sets the requests per series (default 200); BENCH_SERIES, when set, measures only the series
+whose label contains it (e.g. BENCH_SERIES=case).
 
 The series are built in one place, `series_urls`: edit it when the queue's parameters change. Page 50 is
 reached by following the queue's keyset cursor (`next` of GET /api/v1/queue/, 49 times); a queue that
@@ -35,6 +36,7 @@ from harness import percentile, run_on_dataset  # noqa: E402
 CASES = int(os.environ.get("BENCH_CASES", "1000000"))
 ACCOUNTS = int(os.environ.get("BENCH_ACCOUNTS", str(max(100, CASES // 100))))
 REQUESTS = int(os.environ.get("BENCH_REQUESTS", "200"))
+SERIES = os.environ.get("BENCH_SERIES", "")
 WARM_UP = 10
 GOAL_QUEUE_P95_MS = 50.0
 GOAL_CASE_PAGE_P95_MS = 10.0
@@ -159,6 +161,8 @@ def measure(*, engineer, case_number, replies, account_id, account_cases) -> Non
     print("-" * len(header))
     first_page_queries = []
     for label, path, goal in series_urls(client, case_number=case_number, account_id=account_id):
+        if SERIES not in label:
+            continue
         shown = path if len(path) <= 44 else path[:41] + "..."
         try:
             queries = captured(client, path)
