@@ -3,6 +3,7 @@ pages under /status/manage/ (through the services, so subscribers are emailed); 
 
 from django.contrib import admin
 
+from lib.outbox import OutboxRetryAdmin
 from statuspage.models import (
     Component,
     ComponentGroup,
@@ -12,6 +13,7 @@ from statuspage.models import (
     StatusEmail,
     Subscriber,
 )
+from statuspage.outbox import STATUS_EMAILS
 from statuspage.services import status_changed
 
 
@@ -86,7 +88,11 @@ class SubscriberAdmin(admin.ModelAdmin):
 
 
 @admin.register(StatusEmail)
-class StatusEmailAdmin(ReadOnlyAdmin):
+class StatusEmailAdmin(OutboxRetryAdmin):
+    """The status outbox, read-only; staff retry failed and interrupted emails from the list."""
+
+    outbox = STATUS_EMAILS
+
     list_display = ["created_at", "template", "address", "status", "attempts", "sent_at", "last_error"]
     list_filter = ["status", "template"]
     search_fields = ["address"]

@@ -172,8 +172,8 @@ class StatusEmailStatus(models.TextChoices):
 class StatusEmail(models.Model):
     """One status email to one address: an incident update, or the confirmation of a subscription.
 
-    The status page's own outbox (tickets' OutboundEmail hangs off a case event): claimed and marked sent
-    once, like tickets/outbox.py, by statuspage/outbox.py.
+    The status page's own outbox table (tickets' OutboundEmail hangs off a case event), delivered like the
+    case emails by lib/outbox.py (statuspage/outbox.py says what is its own).
     """
 
     subscriber = models.ForeignKey(Subscriber, on_delete=models.SET_NULL, null=True, related_name="emails")

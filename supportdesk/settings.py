@@ -244,7 +244,7 @@ EMAIL_PORT = env_int("EMAIL_PORT", 25)
 EMAIL_HOST_USER = env_str("EMAIL_HOST_USER", "")
 EMAIL_HOST_PASSWORD = env_str("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
-# Seconds an SMTP send may take; well under the outbox's lease (tickets/outbox.py SENDING_LEASE).
+# Seconds an SMTP send may take; well under the outbox's lease (lib/outbox.py SENDING_LEASE).
 EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 60)
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "SupportDesk <support@supportdesk.local>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
@@ -300,7 +300,7 @@ CELERY_TASK_ALWAYS_EAGER = env_bool("CELERY_TASK_ALWAYS_EAGER", False)
 CELERY_TASK_ACKS_LATE = False
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 # Every task has time limits (a task may set shorter ones): the soft one raises inside the task, the hard
-# one ends its worker process. Above a full outbox batch at the SMTP timeout (tickets/outbox.py).
+# one ends its worker process. Above a full outbox batch at the SMTP timeout (lib/outbox.py).
 CELERY_TASK_SOFT_TIME_LIMIT = env_int("CELERY_TASK_SOFT_TIME_LIMIT", 540)
 CELERY_TASK_TIME_LIMIT = env_int("CELERY_TASK_TIME_LIMIT", 600)
 # Seconds between two passes of the SLA sweep (tickets/sweeps.py) that beat queues; tests shorten it.

@@ -1,8 +1,8 @@
-from django.contrib import admin, messages
-from django.utils import timezone
+from django.contrib import admin
 
+from lib.outbox import OutboxRetryAdmin
 from tickets.models import Case, CaseEvent, Category, Macro, OutboundEmail
-from tickets.outbox import outbox_retry
+from tickets.outbox import CASE_EMAILS
 
 
 @admin.register(Category)
@@ -54,8 +54,10 @@ class CaseAdmin(admin.ModelAdmin):
 
 
 @admin.register(OutboundEmail)
-class OutboundEmailAdmin(admin.ModelAdmin):
+class OutboundEmailAdmin(OutboxRetryAdmin):
     """The outbox, read-only: what was sent, what waits, what failed. Staff retry from the list."""
+
+    outbox = CASE_EMAILS
 
     list_display = [
         "created_at",
@@ -85,27 +87,10 @@ class OutboundEmailAdmin(admin.ModelAdmin):
         "last_error",
         "created_at",
     ]
-    actions = ["retry_now"]
 
     @admin.display(description="Case", ordering="event__case__number")
     def case_number(self, email):
         return email.event.case.number
-
-    @admin.action(description="Retry now (an interrupted email may already have been delivered)")
-    def retry_now(self, request, queryset):
-        retried = outbox_retry(email_ids=list(queryset.values_list("pk", flat=True)), now=timezone.now())
-        left = queryset.count() - retried
-        self.message_user(request, f"{retried} email(s) will be sent again now.", messages.SUCCESS)
-        if left:
-            self.message_user(
-                request, f"{left} sent, skipped or sending email(s) left as they are.", messages.WARNING
-            )
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
 
     def has_delete_permission(self, request, obj=None):
         return False
