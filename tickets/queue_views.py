@@ -90,10 +90,10 @@ def queue(request, scope):
         "problems": problems,
         "now": now,
         "closed_tab": filters.status == Status.CLOSED,
-        "staff": list(_staff()),
     }
     if not partial:
         context |= {
+            "staff": list(_staff().only("pk", "first_name", "last_name", "email")),
             "statuses": Status.choices,
             "severities": Severity.choices,
             "channels": Channel.choices,
