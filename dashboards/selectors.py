@@ -1,8 +1,10 @@
 """The figures of the SLA dashboards and of the MSP report.
 
 Period figures are sums over dashboards.models.CaseFigure (one narrow, precomputed row per case, by the day it
-was received in the reporting time zone), aggregated in SQL; the few live ones (at risk now, backlog,
-escalations open) read the open cases, which the queue's partial indexes keep cheap.
+was received in the reporting time zone), aggregated in SQL: from CaseFigure's covering indexes when an
+account, organization or engineer narrows the period, else from its daily roll-ups (DayCount, CloseCount, and
+the ResponseCount histogram that locates each percentile's exact value). The few live ones (at risk now,
+backlog, escalations open) read the open cases, which the queue's partial indexes keep cheap.
 
 Definitions (docs/decisions.md, "SLA dashboards"):
 - attainment = met / (met + missed); a case still waiting with its deadline ahead counts in neither;
@@ -14,15 +16,16 @@ Definitions (docs/decisions.md, "SLA dashboards"):
 """
 
 import datetime
+import math
 from dataclasses import dataclass, field
 
 from django.contrib.postgres.fields import ArrayField
 from django.db import connection, transaction
-from django.db.models import Aggregate, Count, FloatField, Q, QuerySet
+from django.db.models import Aggregate, Count, FloatField, Q, QuerySet, Sum
 from django.utils import timezone
 
-from dashboards.models import CaseFigure, Outcome
-from dashboards.services import REPORT_TIME_ZONE, figures_refreshed_at
+from dashboards.models import CaseFigure, CloseCount, DayCount, Outcome, ResponseCount
+from dashboards.services import REPORT_TIME_ZONE, RESPONSE_BUCKETS, figures_refreshed_at
 from sla.models import Policy
 from tenants.models import Account, Tier, User
 from tickets.models import Case, Channel, CloseReason, Status
@@ -203,27 +206,43 @@ def _target_text(policy: Policy | None) -> str:
 
 
 def dashboard(
-    *, period: Period, filters: DashboardFilters, now: datetime.datetime | None = None
+    *,
+    period: Period,
+    filters: DashboardFilters,
+    now: datetime.datetime | None = None,
+    top: int | None = None,
 ) -> Dashboard:
-    """Every section of /dashboards/ for a period and filters (staff only: the caller checks the role)."""
+    """Every section of /dashboards/ for a period and filters (staff only: the caller checks the role).
+
+    `top`: name only the accounts among the first `top` of the breaches by account (a page shows ten; the
+    CSV, None, every one): naming 7,000 accounts to show ten is most of the work."""
     with transaction.atomic(), connection.cursor() as cursor:
-        # The percentiles sort a period's response times (150,000 of them for 90 days at a million cases):
-        # enough memory to sort them in memory rather than on disk, for these statements only.
+        # A narrow filter's percentiles sort its rows (25,000 for the busiest account over 90 days): enough
+        # memory to sort them in memory rather than on disk, for these statements only.
         cursor.execute("SET LOCAL work_mem = '64MB'")
-        return _dashboard(period=period, filters=filters, now=now)
+        return _dashboard(period=period, filters=filters, now=now, top=top)
 
 
-def _dashboard(*, period: Period, filters: DashboardFilters, now: datetime.datetime | None) -> Dashboard:
+def _dashboard(
+    *, period: Period, filters: DashboardFilters, now: datetime.datetime | None, top: int | None
+) -> Dashboard:
     now = now or timezone.now()
     board = Dashboard(period=period, filters=filters, now=now, refreshed_at=figures_refreshed_at())
     rows = figures_in(period=period, filters=filters)
+    # An account, organization or engineer narrows the period to few rows: aggregate them. Otherwise (a
+    # period's 150,000 rows at a million cases) read the daily roll-ups, which only know tier and severity.
+    narrow = bool(filters.account_id or filters.organization_id or filters.assignee_id)
 
-    # Attainment and response times by tier × severity (one query).
+    # Attainment and response times by tier × severity, and in total.
     tiers = {tier.pk: tier for tier in Tier.objects.all()}
     policies = {(p.tier_id, p.severity): p for p in Policy.objects.all()}
-    grid: dict = {}
-    for row in rows.values("tier_id", "severity").annotate(**COUNTS, **PERCENTILES).order_by():
-        grid.setdefault(row["tier_id"], {})[row["severity"]] = _cell(row)
+    if narrow:
+        grid: dict = {}
+        for row in rows.values("tier_id", "severity").annotate(**COUNTS, **PERCENTILES).order_by():
+            grid.setdefault(row["tier_id"], {})[row["severity"]] = _cell(row)
+        board.total = _cell(rows.aggregate(**PERCENTILES))
+    else:
+        grid, board.total = _grid_from_rollups(period=period, filters=filters)
     order = sorted(grid, key=lambda t: (tiers[t].rank, tiers[t].name) if t in tiers else (-1, ""))
     for tier_id in order:
         board.tiers.append(
@@ -236,24 +255,15 @@ def _dashboard(*, period: Period, filters: DashboardFilters, now: datetime.datet
             )
         )
     cells = [cell for by_severity in grid.values() for cell in by_severity.values()]
-    board.total = _cell(rows.aggregate(**PERCENTILES))
     for name in ("received", "met", "missed", "responded"):
         setattr(board.total, name, sum(getattr(cell, name) for cell in cells))
 
-    # Breaches: counts by tier, severity, account and engineer (one grouped query, folded here), the latest.
+    # Breaches: counts by tier, severity, account and engineer (one scan of the missed ones), the latest.
     missed = rows.filter(outcome=Outcome.MISSED)
-    by: dict = {"tier": {}, "severity": {}, "account": {}, "engineer": {}}
-    for row in (
-        missed.values("tier_id", "severity", "account_id", "assignee_id").annotate(n=Count("pk")).order_by()
-    ):
-        for name, key in [
-            ("tier", row["tier_id"]),
-            ("severity", row["severity"]),
-            ("account", row["account_id"]),
-            ("engineer", row["assignee_id"]),
-        ]:
-            by[name][key] = by[name].get(key, 0) + row["n"]
-    accounts = dict(Account.objects.filter(pk__in=[k for k in by["account"] if k]).values_list("pk", "name"))
+    by = _breach_counts(missed)
+    accounts = dict(Account.objects.filter(pk__in=_first_keys(by["account"], top)).values_list("pk", "name"))
+    if top is not None:
+        by["account"] = {k: n for k, n in by["account"].items() if k in accounts}
     people = {u.pk: u for u in User.objects.filter(pk__in=[k for k in by["engineer"] if k])}
     board.breaches_by = {
         "tier": _ranked(by["tier"], lambda k: tiers[k].name if k in tiers else "No contract", "tier",
@@ -272,12 +282,15 @@ def _dashboard(*, period: Period, filters: DashboardFilters, now: datetime.datet
     )
 
     # Engineers: cases handled (received in the period, assigned to them) and their median first response.
-    engineers = (
-        rows.filter(assignee__isnull=False)
-        .values("assignee_id")
-        .annotate(**COUNTS, median=Percentile("response_seconds", 0.5))
-    )
-    engineer_rows = {row["assignee_id"]: _cell(row) for row in engineers.order_by()}
+    if narrow:
+        engineers = (
+            rows.filter(assignee__isnull=False)
+            .values("assignee_id")
+            .annotate(**COUNTS, median=Percentile("response_seconds", 0.5))
+        )
+        engineer_rows = {row["assignee_id"]: _cell(row) for row in engineers.order_by()}
+    else:
+        engineer_rows = _engineers_by_index(period=period, filters=filters)
     staff = {u.pk: u for u in User.objects.filter(pk__in=list(engineer_rows))}
     board.engineers = sorted(
         ((staff[pk], cell) for pk, cell in engineer_rows.items() if pk in staff),
@@ -289,9 +302,16 @@ def _dashboard(*, period: Period, filters: DashboardFilters, now: datetime.datet
     board.trend_by = "day" if period.days <= 31 else "week"
     days: dict = {}
     trend: dict = {}
-    grouped = rows.values("day", "channel", "severity").annotate(
-        n=Count("pk"), met=COUNTS["met"], missed=COUNTS["missed"]
-    )
+    if narrow:
+        grouped = rows.values("day", "channel", "severity").annotate(
+            n=Count("pk"), met=COUNTS["met"], missed=COUNTS["missed"]
+        )
+    else:
+        grouped = (
+            DayCount.objects.filter(filters.figure_q(), day__gte=period.start, day__lte=period.end)
+            .values("day", "channel", "severity")
+            .annotate(n=Sum("received"), met=Sum("met"), missed=Sum("missed"))
+        )
     for row in grouped.order_by():
         total_n, channels, severities = days.get(row["day"], (0, {}, {}))
         channels[row["channel"]] = channels.get(row["channel"], 0) + row["n"]
@@ -311,15 +331,21 @@ def _dashboard(*, period: Period, filters: DashboardFilters, now: datetime.datet
     ]
 
     # Closes in the period by reason (the two auto-close reasons marked).
-    closes = (
-        CaseFigure.objects.filter(
-            filters.figure_q(), closed_day__gte=period.start, closed_day__lte=period.end
+    if narrow:
+        closes = (
+            CaseFigure.objects.filter(
+                filters.figure_q(), closed_day__gte=period.start, closed_day__lte=period.end
+            )
+            .values("close_reason")
+            .annotate(n=Count("pk"))
         )
-        .values("close_reason")
-        .annotate(n=Count("pk"))
-        .order_by()
-    )
-    counted = {row["close_reason"]: row["n"] for row in closes}
+    else:
+        closes = (
+            CloseCount.objects.filter(filters.figure_q(), day__gte=period.start, day__lte=period.end)
+            .values("close_reason")
+            .annotate(n=Sum("closed"))
+        )
+    counted = {row["close_reason"]: row["n"] for row in closes.order_by()}
     board.closes = [
         (reason.value, reason.label, counted.get(reason.value, 0), reason in AUTO_CLOSE_REASONS)
         for reason in CloseReason
@@ -327,6 +353,201 @@ def _dashboard(*, period: Period, filters: DashboardFilters, now: datetime.datet
 
     _live(board, filters=filters, now=now)
     return board
+
+
+def _first_keys(counts: dict, top: int | None) -> list:
+    """The keys among the first `top` counts, ties at the last place included (every key when None): the ones
+    whose name can decide the order of the first `top`."""
+    if top is None or len(counts) <= top:
+        return [k for k in counts if k]
+    least = sorted(counts.values(), reverse=True)[top - 1]
+    return [k for k, n in counts.items() if k and n >= least]
+
+
+# GROUPING() of (tier, severity, account, assignee) for each grouping set: the bits of the columns left out.
+_BREACH_SETS = {0b0111: "tier", 0b1011: "severity", 0b1101: "account", 0b1110: "engineer"}
+
+
+def _breach_counts(missed: QuerySet[CaseFigure]) -> dict:
+    """{"tier": {tier id: n}, "severity": …, "account": …, "engineer": …} of these missed rows, read once."""
+    sql, params = missed.values("tier_id", "severity", "account_id", "assignee_id").query.sql_with_params()
+    by: dict = {name: {} for name in _BREACH_SETS.values()}
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT GROUPING(tier_id, severity, account_id, assignee_id), tier_id, severity, account_id, "  # noqa: S608 (the ORM's SQL)
+            f"assignee_id, count(*) FROM ({sql}) missed GROUP BY GROUPING SETS "
+            "((tier_id), (severity), (account_id), (assignee_id))",
+            params,
+        )
+        for grouping, tier_id, severity, account_id, assignee_id, n in cursor.fetchall():
+            name = _BREACH_SETS[grouping]
+            key = {"tier": tier_id, "severity": severity, "account": account_id, "engineer": assignee_id}[
+                name
+            ]
+            by[name][key] = n
+    return by
+
+
+def _locate(histogram: dict, fraction: float) -> tuple[int, int] | None:
+    """(bucket, rank within it from 0) of percentile_disc(fraction) over a histogram {bucket: count}: the
+    value at position ceil(fraction × n) (from 1) of the sorted values, as PostgreSQL counts it."""
+    total = sum(histogram.values())
+    if not total:
+        return None
+    position = max(1, math.ceil(fraction * total))
+    before = 0
+    for bucket in sorted(histogram):
+        if position <= before + histogram[bucket]:
+            return bucket, position - before - 1
+        before += histogram[bucket]
+    raise AssertionError("unreachable: the position is within the total")
+
+
+def _grid_from_rollups(*, period: Period, filters: DashboardFilters) -> tuple[dict, Cell]:
+    """Counts and response-time percentiles by tier × severity, and the total's percentiles, from the daily
+    roll-ups: the counts are sums; a percentile's bucket and rank come from the histogram, its exact value
+    from one small read of CaseFigure (that bucket of the period's days, through an index ordered by
+    response time within each day), so every figure equals percentile_disc over the period's rows."""
+    in_period = Q(filters.figure_q(), day__gte=period.start, day__lte=period.end)
+    grid: dict = {}
+    for row in (
+        DayCount.objects.filter(in_period)
+        .values("tier_id", "severity")
+        .annotate(received=Sum("received"), met=Sum("met"), missed=Sum("missed"), responded=Sum("responded"))
+        .order_by()
+    ):
+        grid.setdefault(row["tier_id"], {})[row["severity"]] = _cell(row)
+    histograms: dict = {}
+    for tier_id, severity, bucket, n in (
+        ResponseCount.objects.filter(in_period)
+        .values_list("tier_id", "severity", "bucket")
+        .annotate(n=Sum("responded"))
+        .order_by()
+    ):
+        histograms.setdefault((tier_id, severity), {})[bucket] = n
+    total_histogram: dict = {}
+    for histogram in histograms.values():
+        for bucket, n in histogram.items():
+            total_histogram[bucket] = total_histogram.get(bucket, 0) + n
+
+    days = [period.start + datetime.timedelta(days=i) for i in range(period.days)]
+    probes = []  # (what, fraction, SQL, params)
+    for (tier_id, severity), histogram in histograms.items():
+        for fraction in (0.5, 0.9):
+            probes.append(
+                (
+                    (tier_id, severity),
+                    fraction,
+                    *_probe_sql(histogram, fraction, days, tier_id, severity, True),
+                )
+            )
+    for fraction in (0.5, 0.9):
+        probes.append(
+            (
+                "total",
+                fraction,
+                *_probe_sql(total_histogram, fraction, days, filters.tier_id, filters.severity),
+            )
+        )
+    found: dict = {}
+    for what, fraction, sql, params in probes:
+        if sql is not None and not sql:  # a bucket of one value (RESPONSE_BUCKETS): no need to read it
+            found[(what, fraction)] = float(params[0])
+    probes = [probe for probe in probes if probe[2]]
+    if probes:
+        with connection.cursor() as cursor:
+            cursor.execute(
+                " UNION ALL ".join(f"(SELECT {i}, ({sql}))" for i, (_w, _f, sql, _p) in enumerate(probes)),
+                [param for _w, _f, _s, params in probes for param in params],
+            )
+            for i, value in cursor.fetchall():
+                what, fraction = probes[i][0], probes[i][1]
+                found[(what, fraction)] = float(value)
+    for tier_id, by_severity in grid.items():
+        for severity, cell in by_severity.items():
+            cell.median = found.get(((tier_id, severity), 0.5))
+            cell.p90 = found.get(((tier_id, severity), 0.9))
+    return grid, Cell(median=found.get(("total", 0.5)), p90=found.get(("total", 0.9)))
+
+
+def _probe_sql(
+    histogram: dict,
+    fraction: float,
+    days: list,
+    tier_id: int | None,
+    severity: int | None,
+    group: bool = False,
+) -> tuple[str | None, list]:
+    """The statement reading percentile_disc(fraction)'s exact value: the rank-th response time of its bucket
+    among the period's rows of one tier × severity (`group`, a missing tier being "no contract"), or of those
+    the filters keep. Each day is one range of an index ordered by response time (figure_group_day,
+    figure_day), so it reads that bucket's rows only."""
+    located = _locate(histogram, fraction)
+    if located is None:
+        return None, []
+    bucket, rank = located
+    if bucket < len(RESPONSE_BUCKETS) and RESPONSE_BUCKETS[bucket] - RESPONSE_BUCKETS[bucket - 1] == 1:
+        return "", [RESPONSE_BUCKETS[bucket - 1]]
+    conditions, params = [], []
+    if group and tier_id is None:
+        conditions.append("tier_id IS NULL")
+    elif tier_id is not None:
+        conditions.append("tier_id = %s")
+        params.append(tier_id)
+    if severity is not None:
+        conditions.append("severity = %s")
+        params.append(severity)
+    conditions += ["day = ANY(%s::date[])", "response_seconds >= %s"]
+    params += [days, RESPONSE_BUCKETS[bucket - 1]]
+    if bucket < len(RESPONSE_BUCKETS):
+        conditions.append("response_seconds < %s")
+        params.append(RESPONSE_BUCKETS[bucket])
+    sql = (
+        f"SELECT response_seconds FROM dashboards_casefigure WHERE {' AND '.join(conditions)} "  # noqa: S608
+        "ORDER BY response_seconds OFFSET %s LIMIT 1"
+    )
+    return sql, [*params, rank]
+
+
+def _engineers_by_index(*, period: Period, filters: DashboardFilters) -> dict:
+    """{assignee id: Cell} of the period (tier and severity filters only): each person who was ever assigned a
+    case (a skip scan of figure_assignee_day) read from that index's range of the period alone, so the
+    median sorts one person's rows at a time rather than the period's."""
+    conditions, params = (
+        ["f.assignee_id = people.id", "f.day >= %s", "f.day <= %s"],
+        [period.start, period.end],
+    )
+    if filters.tier_id:
+        conditions.append("f.tier_id = %s")
+        params.append(filters.tier_id)
+    if filters.severity:
+        conditions.append("f.severity = %s")
+        params.append(filters.severity)
+    sql = f"""
+        WITH RECURSIVE people(id) AS (
+            SELECT min(assignee_id) FROM dashboards_casefigure
+            UNION ALL
+            SELECT (SELECT min(assignee_id) FROM dashboards_casefigure WHERE assignee_id > people.id)
+            FROM people WHERE people.id IS NOT NULL
+        )
+        SELECT people.id, s.received, s.met, s.missed, s.responded, s.median
+        FROM people CROSS JOIN LATERAL (
+            SELECT count(*) AS received,
+                   count(*) FILTER (WHERE f.outcome = 'met') AS met,
+                   count(*) FILTER (WHERE f.outcome = 'missed') AS missed,
+                   count(f.response_seconds) AS responded,
+                   percentile_disc(0.5) WITHIN GROUP (ORDER BY f.response_seconds) AS median
+            FROM dashboards_casefigure f WHERE {" AND ".join(conditions)}
+        ) s
+        WHERE people.id IS NOT NULL AND s.received > 0
+    """  # noqa: S608 (conditions are ours, values are parameters)
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return {
+            pk: Cell(received=received, met=met, missed=missed, responded=responded,
+                     median=None if median is None else float(median))
+            for pk, received, met, missed, responded, median in cursor.fetchall()
+        }  # fmt: skip
 
 
 def _ranked(counts: dict, label, param: str, value) -> list:

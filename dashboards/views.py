@@ -43,11 +43,15 @@ def _queue_link(filters: selectors.DashboardFilters, tier_slug: str = "", **extr
     return "/queue/?" + urlencode({k: v for k, v in params.items() if v})
 
 
-def _board(request):
+# The page shows the first ten breaches by account; a CSV has every one.
+PAGE_TOP = 10
+
+
+def _board(request, top: int | None = PAGE_TOP):
     form = DashboardForm(request.GET or None)
     filters = form.filters()
     period = form.period_value()
-    board = selectors.dashboard(period=period, filters=filters)
+    board = selectors.dashboard(period=period, filters=filters, top=top)
     return form, filters, board
 
 
@@ -169,7 +173,7 @@ def _dashboard_tables(board: selectors.Dashboard) -> dict:
 @login_required
 def dashboard_csv(request, table: str):
     _manager_or_404(request)
-    _form, _filters, board = _board(request)
+    _form, _filters, board = _board(request, top=None)
     tables = _dashboard_tables(board)
     if table not in tables:
         raise Http404

@@ -20,7 +20,8 @@ from dashboards.services import figures_refresh
 from demo.dataset import dataset_generate
 from sla.models import Policy
 from sla.services import calendar_engine
-from tenants.models import Tier
+from tenants.models import Contract, Tier
+from tenants.signals import contract_tier_changed_announce
 from tests.tickets.helpers import file_case
 from tickets.models import Case, ResponseKind, SlaState
 from tickets.services import ticket_reply
@@ -227,3 +228,49 @@ def test_beat_keeps_the_figures_current_every_minute(demo):
     refresh_figures.apply()
     assert CaseFigure.objects.get(case=first).outcome == "pending"
     assert CaseFigure.objects.get(case=later).outcome == "pending"
+
+
+def _busiest_contract_in(period: Period, tier: Tier) -> Contract:
+    received = [
+        case.contract_id
+        for case in Case.objects.filter(contract__tier=tier)
+        if period.start <= case.received_at.astimezone(DENVER).date() <= period.end
+    ]
+    return Contract.objects.get(pk=Counter(received).most_common(1)[0][0])
+
+
+def test_a_contract_moved_to_another_tier_moves_its_figures_at_the_next_pass(cases):
+    period = period_last(90, now=NOW)
+    standard, premium = Tier.objects.get(slug="standard"), Tier.objects.get(slug="premium")
+    contract = _busiest_contract_in(period, standard)
+    moved = sum(
+        1
+        for case in contract.cases.all()
+        if period.start <= case.received_at.astimezone(DENVER).date() <= period.end
+    )
+    premium_filter = DashboardFilters(tier_id=premium.pk)
+    before = dashboard(period=period, filters=premium_filter, now=NOW).total.received
+
+    contract.tier = premium
+    contract.save()  # however it is saved (a script, the shell): no case is touched
+    assert dashboard(period=period, filters=premium_filter, now=NOW).total.received == before
+    figures_refresh(now=NOW)
+
+    assert dashboard(period=period, filters=premium_filter, now=NOW).total.received == before + moved
+    _compare(dashboard(period=period, filters=premium_filter, now=NOW),
+             _recount(period, lambda c: c.contract_id and c.contract.tier_id == premium.pk))  # fmt: skip
+    _compare(dashboard(period=period, filters=DashboardFilters(), now=NOW), _recount(period))
+
+
+def test_the_admin_announcing_a_tier_change_moves_the_figures_too(cases, committed):
+    period = period_last(90, now=NOW)
+    standard, premium = Tier.objects.get(slug="standard"), Tier.objects.get(slug="premium")
+    contract = _busiest_contract_in(period, standard)
+    with committed():
+        Contract.objects.filter(pk=contract.pk).update(tier=premium)  # no save(): only the announcement
+        contract_tier_changed_announce(contract_ids=[contract.pk])
+    figures_refresh(now=NOW)
+    assert set(CaseFigure.objects.filter(case__contract=contract).values_list("tier_id", flat=True)) == {
+        premium.pk
+    }
+    _compare(dashboard(period=period, filters=DashboardFilters(), now=NOW), _recount(period))
