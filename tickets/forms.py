@@ -1,10 +1,12 @@
 """Portal forms: they check the shape of what was typed; the services decide everything else."""
 
 from django import forms
+from django.forms.models import ModelChoiceIterator
 
 from tenants.models import Product, Version
 from tenants.selectors import organizations_acted_for
 from tenants.time_zones import time_zone_is_known
+from tickets.form_renderer import QUICK_WIDGETS
 from tickets.models import (
     DESCRIPTION_MAX_LENGTH,
     ESCALATION_REASON_MAX_LENGTH,
@@ -84,6 +86,21 @@ class ColleagueCheckboxes(forms.CheckboxSelectMultiple):
         return option
 
 
+class ListedChoiceIterator(ModelChoiceIterator):
+    """The options from one plain read of the field's queryset, kept for the form's life. Django's own
+    iterator opens a server-side cursor (DECLARE, FETCH, FETCH, CLOSE: four round trips) on every draw."""
+
+    def __iter__(self):
+        if self.field.empty_label is not None:
+            yield ("", self.field.empty_label)
+        for obj in self.queryset:
+            yield self.choice(obj)
+
+
+class ListedModelChoiceField(forms.ModelChoiceField):
+    iterator = ListedChoiceIterator
+
+
 class CaseForm(forms.Form):
     organization = forms.ModelChoiceField(queryset=None, empty_label="Choose an organization")
     # Posted as the slug, the same value the API takes (tickets.serializers.CategoryField).
@@ -157,7 +174,14 @@ class CaseForm(forms.Form):
         return value
 
 
-class ReplyForm(forms.Form):
+class CasePageForm(forms.Form):
+    """A form of the case page, drawn on every visit: its widgets are written in Python
+    (tickets/form_renderer.py), the same markup as Django's templates."""
+
+    default_renderer = QUICK_WIDGETS
+
+
+class ReplyForm(CasePageForm):
     last_event = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=0)
     body = forms.CharField(
         label="Your reply", max_length=REPLY_MAX_LENGTH, widget=forms.Textarea(attrs={"rows": 5})
@@ -182,7 +206,7 @@ class ReplyForm(forms.Form):
         self.fields["kind"].required_for = "a public reply"
 
 
-class EscalateForm(forms.Form):
+class EscalateForm(CasePageForm):
     reason = forms.CharField(
         label="Why does this case need escalating?",
         max_length=ESCALATION_REASON_MAX_LENGTH,
@@ -190,7 +214,7 @@ class EscalateForm(forms.Form):
     )
 
 
-class SeverityForm(forms.Form):
+class SeverityForm(CasePageForm):
     """Support validates the severity the contact asked for (staff only)."""
 
     last_event = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=0)
@@ -200,7 +224,7 @@ class SeverityForm(forms.Form):
     reason = forms.CharField(label="Reason", max_length=SEVERITY_REASON_MAX_LENGTH, widget=forms.TextInput())
 
 
-class NotFixedForm(forms.Form):
+class NotFixedForm(CasePageForm):
     body = forms.CharField(
         label="What still happens?",
         max_length=REPLY_MAX_LENGTH,
@@ -209,7 +233,7 @@ class NotFixedForm(forms.Form):
     )
 
 
-class CcForm(forms.Form):
+class CcForm(CasePageForm):
     cc = forms.ModelMultipleChoiceField(
         label="People copied on this case", queryset=None, required=False, widget=forms.CheckboxSelectMultiple
     )
@@ -223,7 +247,7 @@ class CcForm(forms.Form):
 # --- the staff case page ------------------------------------------------------------------------------------
 
 
-class SeenForm(forms.Form):
+class SeenForm(CasePageForm):
     """Every form of the case page says which state of the case it was filled in against: the id of the last
     event the page showed (tickets.services.concurrency). Left out, nothing is checked."""
 
@@ -233,7 +257,7 @@ class SeenForm(forms.Form):
 class AssignForm(SeenForm):
     """Assign to an engineer, take (the button named "take"), or unassign (no one chosen)."""
 
-    assignee = forms.ModelChoiceField(
+    assignee = ListedModelChoiceField(
         label="Assignee", queryset=None, required=False, empty_label="No one (unassign)"
     )
 
@@ -260,10 +284,10 @@ class ReopenForm(SeenForm):
 
 
 class ProductForm(SeenForm):
-    product = forms.ModelChoiceField(
+    product = ListedModelChoiceField(
         label="Product", queryset=Product.objects.all(), required=False, empty_label="Not product-specific"
     )
-    version = forms.ModelChoiceField(
+    version = ListedModelChoiceField(
         label="Version",
         queryset=Version.objects.select_related("product"),
         required=False,

@@ -20,8 +20,9 @@ from tickets.actions import CaseAction, CaseActionRefused, case_actions
 from tickets.case_page import (
     case_audit_trail,
     case_customer_context,
-    case_last_event,
+    case_for_page,
     case_merged_threads,
+    case_thread,
     escalation_queue,
 )
 from tickets.forms import (
@@ -47,8 +48,6 @@ from tickets.scope import scope_for
 from tickets.selectors import (
     CASE_LIST_SORTS,
     case_attachment,
-    case_conversation,
-    case_detail,
     case_list_for_portal,
 )
 from tickets.serializers import case_filters_from
@@ -227,7 +226,7 @@ def case_new(request):
 
 def _case_or_404(scope, number: str) -> Case:
     try:
-        return case_detail(scope=scope, number=number)
+        return case_for_page(scope=scope, number=number)
     except Case.DoesNotExist:
         raise Http404 from None
 
@@ -288,26 +287,28 @@ def _staff_form(name: str, data=None, **kwargs):
 def _render_case(request, scope, case, *, status=200, **forms):
     """The case page. `forms` are bound forms to show again (what was typed, with its errors); every other
     form is blank, stamped with the last event the page shows (tickets.services.concurrency)."""
-    last_event = case_last_event(case=case)
+    last_event = case.last_event
     seen = {"last_event": last_event}
     staff = scope.is_vendor_staff
+    thread = case_thread(scope=scope, case=case)
     context = {
         "case": case,
-        "conversation": case_conversation(scope=scope, case=case),
-        "attachments": case.attachments.filter(reply__isnull=True),
+        "conversation": thread.replies,
+        "attachments": thread.files,
         "reply_form": forms.get("reply_form")
         or ReplyForm(initial=seen, macros=macros_offered() if staff else None),
         "escalate_form": forms.get("escalate_form") or EscalateForm(),
         "not_fixed_form": forms.get("not_fixed_form") or NotFixedForm(),
         "severity_form": forms.get("severity_form")
         or SeverityForm(initial={"severity": case.severity, **seen}, auto_id="severity_%s"),
-        "cc_form": CcForm(colleagues=_colleagues_to_copy(case), initial={"cc": list(case.cc.all())}),
+        # Lazy: the CC list is read only when there are colleagues to offer.
+        "cc_form": CcForm(colleagues=_colleagues_to_copy(case), initial={"cc": case.cc.all()}),
         "is_staff": staff,
         # The page offers only what this person may do now (the services check the same).
         "actions": set(case_actions(scope, case)),
         "response_kinds": ResponseKind.choices,
         "audit_trail": case_audit_trail(scope=scope, case=case),
-        "merged_threads": case_merged_threads(scope=scope, case=case),
+        "merged_threads": case_merged_threads(scope=scope, case=case) if case.has_duplicates else [],
         "last_event": last_event,
         "now": timezone.now(),
     }
@@ -323,7 +324,11 @@ def _render_case(request, scope, case, *, status=200, **forms):
         context["macros"] = [
             (macro, macro_render(macro=macro, case=case, engineer=request.user)) for macro in macros_offered()
         ]
-        context["split_cases"] = list(case.split_cases.order_by("pk").only("number", "subject", "status"))
+        context["split_cases"] = (
+            list(case.split_cases.order_by("pk").only("number", "subject", "status"))
+            if case.has_split_cases
+            else []
+        )
     return render(request, "tickets/case_detail.html", context, status=status)
 
 
@@ -341,7 +346,7 @@ def _stale(request, scope, case: Case, changed: CaseChanged, form_name: str, for
     messages.error(request, changed.message)
     case = _case_or_404(scope, case.number)
     data = request.POST.copy()
-    data["last_event"] = case_last_event(case=case)
+    data["last_event"] = case.last_event
     form = form_class(data, **kwargs)
     form.is_valid()  # shows what was typed as typed; the refusal is the message above
     return _render_case(request, scope, case, status=409, **{form_name: form})
