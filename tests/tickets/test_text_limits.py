@@ -1,6 +1,8 @@
 """Every text on a case has a longest length, the same in the portal, the API and the services; longer text is
 refused naming the field, and the page keeps what was typed."""
 
+import re
+
 import pytest
 from django.core.exceptions import ValidationError
 from rest_framework.test import APIClient
@@ -77,7 +79,7 @@ def test_a_description_one_character_too_long_is_refused_by_the_form_and_what_wa
     response = bob.post("/portal/cases/new/", portal_form(description=TOO_LONG))
     assert response.status_code == 400
     page = response.content.decode()
-    assert 'id="id_description_errors"' in page
+    assert 'id="id_description_error"' in page
     assert f"at most {DESCRIPTION_MAX_LENGTH} characters (it has {DESCRIPTION_MAX_LENGTH + 1})" in page
     assert f"{TOO_LONG}</textarea>" in page
     assert 'value="SAML login loops back to the portal"' in page
@@ -134,7 +136,7 @@ def test_a_reply_one_character_too_long_is_refused_everywhere_and_what_was_typed
 
     page = bob.post(f"/portal/cases/{case.number}/reply/", {"body": body})
     assert page.status_code == 400
-    assert 'id="id_body_errors"' in page.content.decode() and f"{body}</textarea>" in page.content.decode()
+    assert 'id="id_body_error"' in page.content.decode() and f"{body}</textarea>" in page.content.decode()
 
     api = bob_api.post(f"/api/v1/tickets/{case.number}/replies/", {"body": body}, format="json")
     assert api.status_code == 400 and list(api.json()) == ["body"]
@@ -162,7 +164,7 @@ def test_an_escalation_reason_one_character_too_long_is_refused_everywhere(demo,
     reason = "x" * (ESCALATION_REASON_MAX_LENGTH + 1)
 
     page = bob.post(f"/portal/cases/{case.number}/escalate/", {"reason": reason})
-    assert page.status_code == 400 and 'id="id_reason_errors"' in page.content.decode()
+    assert page.status_code == 400 and 'id="id_reason_error"' in page.content.decode()
 
     api = bob_api.post(f"/api/v1/tickets/{case.number}/escalate/", {"reason": reason}, format="json")
     assert api.status_code == 400 and list(api.json()) == ["reason"]
@@ -172,3 +174,12 @@ def test_an_escalation_reason_one_character_too_long_is_refused_everywhere(demo,
     assert list(refused.value.message_dict) == ["reason"]
     case.refresh_from_db()
     assert case.escalated_at is None
+
+
+def test_a_screen_reader_reads_each_fields_help_and_error_from_the_field(bob):
+    """Every aria-describedby on the refused form names an element of the page (the help, the error)."""
+    page = bob.post("/portal/cases/new/", portal_form(description=TOO_LONG)).content.decode()
+    described = {name for value in re.findall(r'aria-describedby="([^"]*)"', page) for name in value.split()}
+    assert "id_description_error" in described
+    missing = {name for name in described if f'id="{name}"' not in page}
+    assert not missing, f"aria-describedby names elements the page does not have: {missing}"

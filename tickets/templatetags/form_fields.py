@@ -28,8 +28,13 @@ def form_field(field, css_class: str = "") -> str:
     widget_type = field.widget_type
     if widget_type in ("radioselect", "checkboxselectmultiple"):
         mark = REQUIRED if field.field.required else ""
+        # The fieldset names only what the page shows (its help, its errors) for screen readers.
+        described = " ".join(
+            [f"{auto_id}_helptext"] * bool(field.help_text) + [f"{auto_id}_error"] * bool(errors)
+        )
+        describedby = f' aria-describedby="{described}"' if described else ""
         body = (
-            f'\n    <fieldset aria-describedby="{auto_id}_help {auto_id}_errors">'
+            f"\n    <fieldset{describedby}>"
             f"\n      <legend>{label}{mark}</legend>\n      {widget}\n    </fieldset>\n  "
         )
     elif widget_type == "checkbox":
@@ -45,14 +50,14 @@ def form_field(field, css_class: str = "") -> str:
         label_for = conditional_escape(field.id_for_label)
         body = f'\n    <label for="{label_for}">{label}{mark}</label>\n    {widget}\n  '
     help_text = (
-        f'<small id="{auto_id}_help" class="help">{conditional_escape(field.help_text)}</small>'
+        f'<small id="{auto_id}_helptext" class="help">{conditional_escape(field.help_text)}</small>'
         if field.help_text
         else ""
     )
     error_list = ""
     if errors:
         items = "".join(f"<li>{conditional_escape(error)}</li>" for error in errors)
-        error_list = f'<ul id="{auto_id}_errors" class="errorlist" role="alert">{items}</ul>'
+        error_list = f'<ul id="{auto_id}_error" class="errorlist" role="alert">{items}</ul>'
     return mark_safe(  # noqa: S308 -- every piece above is escaped or is Django's own widget markup
         f'\n<div class="field{css}">\n  {body}\n  {help_text}\n  {error_list}\n</div>\n'
     )
