@@ -1,5 +1,5 @@
-"""What `make run` shows beyond people and stories: macros, a named TAM, a case taken by phone, a few
-knowledge-base articles and the status page's components. Played through the services; safe to run again.
+"""What `make run` shows beyond people and stories: macros, a named TAM, cases taken by phone and by chat, a
+few knowledge-base articles and the status page's components. Played through the services; safe to run again.
 
 Kept apart from demo_seed (the people), which tests stand on: a TAM there would assign every new Northwind
 case in every test.
@@ -10,6 +10,7 @@ import datetime
 from django.utils import timezone
 
 from knowledge.services import knowledge_demo_article
+from sla.services import chat_is_open
 from statuspage.demo import status_demo_seed
 from tenants.models import Account, Organization, User
 from tickets.models import Case, Category, Channel, Macro, ResponseKind
@@ -59,6 +60,14 @@ ARTICLES = [
 ]
 
 
+def last_chat_hours(moment: datetime.datetime) -> datetime.datetime:
+    """`moment` if chat was staffed then, else the last half hour before it when it was (domain.md §8): the
+    demo is seeded at any hour, and a chat case can only come in while chat is staffed."""
+    while not chat_is_open(now=moment):
+        moment -= datetime.timedelta(minutes=30)
+    return moment
+
+
 def demo_workspace_seed(*, now: datetime.datetime | None = None) -> None:
     now = now or timezone.now()
     erik = User.objects.get(email="engineer@demo.test")
@@ -84,6 +93,22 @@ def demo_workspace_seed(*, now: datetime.datetime | None = None) -> None:
             channel=Channel.PHONE,
             filed_by=erik,
             received_at=now - datetime.timedelta(minutes=50),
+        )
+    if not Case.objects.filter(channel=Channel.CHAT).exists():
+        ticket_create(
+            requester=User.objects.get(email="max@northwind-msp.test"),
+            organization=Organization.objects.get(name="Fabrikam Logistics"),
+            category=Category.objects.get(slug="agent"),
+            subject="Chat: agents on the warehouse scanners went silent",
+            description="Max in chat: the 12 handheld scanners in the Rotterdam warehouse stopped reporting "
+            "after last night's agent update; the dashboard shows them offline since 23:10 CET.",
+            requested_severity=2,
+            best_time_from=datetime.time(9, 0),
+            best_time_to=datetime.time(18, 0),
+            contact_time_zone="Europe/Berlin",
+            channel=Channel.CHAT,
+            filed_by=priya,
+            received_at=last_chat_hours(now - datetime.timedelta(minutes=20)),
         )
 
     for title, category, body in ARTICLES:

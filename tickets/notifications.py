@@ -100,14 +100,22 @@ def engineers_on_duty(*, now: datetime.datetime) -> list[User]:
     return working or engineers
 
 
-def staff_to_notify(*, case: Case, kind: str, actor: User | None, now: datetime.datetime) -> list[User]:
-    """Who hears about `kind` on `case`: its assignee, or with none (or one no longer active) the engineers on
-    duty; then only those whose preferences keep this kind (no preference row: every kind), never `actor`."""
-    assignee = case.assignee
+def staff_on_case(
+    *, assignee: User | None, now: datetime.datetime, on_duty: list[User] | None = None
+) -> list[User]:
+    """Who works a case, the one rule for every staff email about it (the notices below, the sweep's at-risk
+    warning): its assignee while still active staff; with none, the engineers on duty (`engineers_on_duty`:
+    every active engineer when nobody is on duty, so a warning is never lost). `on_duty`, when given, is
+    engineers_on_duty(now=now) already read, for a caller deciding for a whole batch of cases."""
     if assignee is not None and assignee.is_active and assignee.is_vendor_staff:
-        people = [assignee]
-    else:
-        people = engineers_on_duty(now=now)
+        return [assignee]
+    return on_duty if on_duty is not None else engineers_on_duty(now=now)
+
+
+def staff_to_notify(*, case: Case, kind: str, actor: User | None, now: datetime.datetime) -> list[User]:
+    """Who hears about `kind` on `case`: whoever works it (`staff_on_case`), then only those whose
+    preferences keep this kind (no preference row: every kind), never `actor`."""
+    people = staff_on_case(assignee=case.assignee, now=now)
     people = [person for person in people if actor is None or person.pk != actor.pk]
     declined = set(
         StaffNoticePreference.objects.filter(user__in=people, **{NoticeKind(kind).value: False}).values_list(

@@ -106,13 +106,12 @@ def test_an_assigned_case_at_risk_warns_its_assignee_once(demo):
     assert outbox_deliver() >= 1
 
 
-def test_an_unassigned_case_at_risk_warns_every_active_engineer(demo):
+def test_an_unassigned_case_at_risk_warns_the_active_engineers_on_duty(demo):
     case = file_case("bob@acme.test", "Acme", 1, received_at=denver(2026, 11, 23, 9, 0))
     User.objects.filter(email="engineer2@demo.test").update(is_active=False)
-    sla_sweep(now=denver(2026, 11, 23, 12, 30))
-    engineers = User.objects.filter(staff_role="engineer", is_active=True).values_list("email", flat=True)
-    assert emails(case, "at_risk") == sorted(engineers)
-    assert "engineer2@demo.test" not in emails(case, "at_risk")
+    sla_sweep(now=denver(2026, 11, 23, 12, 30))  # a Monday afternoon: both engineers' working hours
+    # Who else hears of an unassigned case: tests/tickets/test_notifications_unassigned_case.py.
+    assert emails(case, "at_risk") == ["engineer@demo.test"]
 
 
 def test_at_the_deadline_the_case_is_marked_breached_and_supervisors_told_once(demo):
@@ -301,6 +300,30 @@ def test_after_an_outage_a_case_past_its_close_is_closed_once_and_the_reminder_m
     case.refresh_from_db()
     # Closed at the sweep's clock, as everything the sweep does.
     assert (case.close_reason, case.closed_at) == (CloseReason.UNCONFIRMED, denver(2026, 12, 14, 8, 0))
+
+
+def test_one_batch_closes_each_wait_with_its_own_reason_and_tells_each_contact_once(demo):
+    proposed = propose_solution(
+        file_case("bob@acme.test", "Acme", cc=[demo["alice"]], received_at=denver(2026, 11, 24, 9, 0)),
+        demo["engineer"],
+        denver(2026, 11, 25, 10, 0),
+    )
+    asked = ask_for_information(
+        file_case("alice@acme.test", "Acme", cc=[demo["bob"]], received_at=denver(2026, 11, 24, 9, 0)),
+        demo["engineer"],
+        denver(2026, 11, 25, 10, 0),
+    )
+    sla_sweep(now=denver(2027, 1, 4, 10, 0))  # both long past their instant, closed in the same batch
+
+    for case, was, reason in [
+        (proposed, "solution_proposed", CloseReason.UNCONFIRMED),
+        (asked, "waiting_on_customer", CloseReason.NO_RESPONSE),
+    ]:
+        case.refresh_from_db()
+        assert (case.status, case.close_reason) == (Status.CLOSED, reason)
+        [closing] = case.events.filter(kind=EventKind.STATUS_CHANGED, data__to="closed")
+        assert closing.data == {"from": was, "to": "closed", "reason": reason}
+        assert emails(case, "auto_closed") == ["alice@acme.test", "bob@acme.test"]
 
 
 def test_the_sweeps_close_is_the_life_cycle_close(demo):
