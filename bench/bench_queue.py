@@ -52,6 +52,13 @@ def series_urls(client, *, case_number: str, account_id: int) -> list[tuple[str,
         ("queue, filtered (Sev 1, Premium)", "/queue/?severity=1&tier=premium", GOAL_QUEUE_P95_MS),
         ("queue, filtered (one account)", f"/queue/?account={account_id}", GOAL_QUEUE_P95_MS),
         ("queue, search 'SSO'", "/queue/?search=SSO", GOAL_QUEUE_P95_MS),
+        # Rare terms: a number's tail (tickets 0014's index), a requester on the Closed tab (ids as a list).
+        (
+            "queue, search a number's tail",
+            f"/queue/?search={case_number.rsplit('-', 1)[-1]}",
+            GOAL_QUEUE_P95_MS,
+        ),
+        ("queue, Closed tab, search 'bob'", "/queue/?status=closed&search=bob", GOAL_QUEUE_P95_MS),
         ("queue, page 50", page_50(client), GOAL_QUEUE_P95_MS),
         ("case page (thread and forms)", f"/portal/cases/{case_number}/", GOAL_CASE_PAGE_P95_MS),
     ]

@@ -24,11 +24,12 @@ Closed cases (the Closed tab, `status=closed`) are one band: the most recently c
 
 Each band is a segment with an index of its own (partial indexes on the open cases, tickets.models Case.Meta),
 so a page is a UNION ALL of one short index range scan per segment (each `LIMIT page size + 1`), merged and
-cut to a page: no OFFSET and no COUNT, page 50 costs what page 1 costs. The cursor (opaque, base64 JSON) holds
-the segment and key of the row next to it, and `at`: the instant that split breached from waiting on the first
-page, kept for the following pages so that a case crossing its deadline while someone pages does not jump
-between pages. A case that arrives or changes only appears where it sorts; rows already seen never shift.
-The first page is always computed at the present.
+cut to a page: no OFFSET and no COUNT, page 50 costs what page 1 costs. That query is SQL text
+(`_page_keys_sql`): the filters' WHERE as Django compiles it once, and each segment's condition from
+`_segments`. The cursor (opaque, base64 JSON) holds the segment and key of the row next to it, and `at`: the
+instant that split breached from waiting on the first page, kept for the following pages so that a case
+crossing its deadline while someone pages does not jump between pages. A case that arrives or changes only
+appears where it sorts; rows already seen never shift. The first page is always computed at the present.
 
 ## Time left
 
@@ -52,11 +53,11 @@ import functools
 import json
 from dataclasses import dataclass
 
-from django.core.exceptions import ValidationError
-from django.db import connection, models
-from django.db.models import F, Q, QuerySet, Value
-from django.db.models.expressions import RawSQL
-from django.db.models.functions import Concat
+from django.core.exceptions import EmptyResultSet, ValidationError
+from django.db import connection
+from django.db.models import Q, QuerySet, Value
+from django.db.models.functions import Concat, Reverse, Upper
+from django.db.models.lookups import StartsWith
 from django.http import QueryDict
 from django.utils import timezone
 from rest_framework import serializers
@@ -246,13 +247,33 @@ def _condition(filters: QueueFilters, *, now: datetime.datetime) -> Q:
         )
     if filters.search:
         text = filters.search
-        q &= (
-            Q(number__iexact=text)
-            | Q(number__iendswith=text)
-            | Q(subject__icontains=text)
-            | Q(requester__in=requesters_matching(text))
-        )
+        q &= numbers_matching(text) | Q(subject__icontains=text) | _requester_condition(text)
     return q
+
+
+def numbers_matching(text: str) -> Q:
+    """Cases whose number is `text` or ends with it, any case. Written as "the reversed number starts with
+    the reversed text", which tickets 0014's index on REVERSE(UPPER(number)) reads as one short range (the
+    trigram index of tickets 0002 reads every number sharing "SD-2026-"). Ends-with also covers equal. For
+    ASCII only, where Python's upper() is PostgreSQL's UPPER(); other text keeps the plain lookups (a case
+    number is ASCII: it cannot match there anyway)."""
+    if not text.isascii():
+        return Q(number__iexact=text) | Q(number__iendswith=text)
+    return Q(StartsWith(Reverse(Upper("number")), text.upper()[::-1]))
+
+
+# At most this many people matching a search go to the cases' query as a list of ids.
+REQUESTER_IDS_MAX = 500
+
+
+def _requester_condition(text: str) -> Q:
+    """Cases whose requester matches `text`. When few people match (the rare term an engineer searches
+    for), their ids go as a list, so that PostgreSQL can OR the requester index with the subject's trigram
+    index (tickets 0002) and the number's (0014) instead of filtering every case of the range with a
+    subquery; a common term keeps the subquery (its matches come early in the order anyway)."""
+    people = requesters_matching(text)
+    ids = list(people.values_list("pk", flat=True)[: REQUESTER_IDS_MAX + 1])
+    return Q(requester__in=ids if len(ids) <= REQUESTER_IDS_MAX else people)
 
 
 def requesters_matching(text: str) -> QuerySet[User]:
@@ -277,32 +298,44 @@ def queue_cases(*, scope: Scope, filters: QueueFilters, now: datetime.datetime) 
 
 @dataclass(frozen=True)
 class Segment:
-    condition: Q
+    condition: str  # SQL over tickets_case
+    params: tuple  # the condition's: the instant that splits breached from waiting, for the first two bands
     time: str  # the column that orders the segment, before severity, received_at and id
 
 
 OPEN_KEYS = ("t", "severity", "received_at", "id")
 CLOSED_KEYS = ("t", "id")
 
+_UNANSWERED = '"tickets_case"."first_responded_at" IS NULL'
+_ANSWERED = '"tickets_case"."first_responded_at" IS NOT NULL'
+_REPLIED = '"tickets_case"."customer_replied_at" IS NOT NULL'
+_NOT_REPLIED = '"tickets_case"."customer_replied_at" IS NULL'
+_ESCALATED = ('"tickets_case"."escalated_at" IS NOT NULL', '"tickets_case"."escalated_at" IS NULL')
+
 
 def _segments(filters: QueueFilters, at: datetime.datetime) -> list[Segment]:
+    """The order's segments (module docstring), each an escalated half then the rest, as SQL text: written
+    once per page with the filters' WHERE (`_page_keys_sql`) rather than ten ORM querysets."""
     if filters.status == CLOSED:
-        return [Segment(Q(), "closed_at")]
-    unanswered = Q(first_responded_at__isnull=True)
-    replied = Q(customer_replied_at__isnull=False)
+        return [Segment("TRUE", (), "closed_at")]
     bands = [
-        (unanswered & Q(first_response_due__lte=at), "first_response_due"),
-        (unanswered & Q(first_response_due__gt=at), "first_response_due"),
-        (unanswered & Q(first_response_due__isnull=True), "received_at"),
+        (f'{_UNANSWERED} AND "tickets_case"."first_response_due" <= %s', (at,), "first_response_due"),
+        (f'{_UNANSWERED} AND "tickets_case"."first_response_due" > %s', (at,), "first_response_due"),
+        (f'{_UNANSWERED} AND "tickets_case"."first_response_due" IS NULL', (), "received_at"),
     ]
-    answered = Q(first_responded_at__isnull=False)
     if filters.mine:
-        bands = [(replied, "customer_replied_at")] + [(band & ~replied, time) for band, time in bands]
-        bands.append((answered & ~replied, "received_at"))
+        bands = [(_REPLIED, (), "customer_replied_at")] + [
+            (f"{band} AND {_NOT_REPLIED}", params, time) for band, params, time in bands
+        ]
+        bands.append((f"{_ANSWERED} AND {_NOT_REPLIED}", (), "received_at"))
     else:
-        bands += [(answered & replied, "customer_replied_at"), (answered & ~replied, "received_at")]
-    escalated = Q(escalated_at__isnull=False)
-    return [Segment(band & part, time) for band, time in bands for part in (escalated, ~escalated)]
+        bands += [
+            (f"{_ANSWERED} AND {_REPLIED}", (), "customer_replied_at"),
+            (f"{_ANSWERED} AND {_NOT_REPLIED}", (), "received_at"),
+        ]
+    return [
+        Segment(f"{band} AND {part}", params, time) for band, params, time in bands for part in _ESCALATED
+    ]
 
 
 # --- cursors ------------------------------------------------------------------------------------------------
@@ -360,15 +393,85 @@ def _order_name(filters: QueueFilters) -> str:
 
 @dataclass
 class QueuePage:
-    rows: list[Case]
+    rows: list  # Case (queue_case_rows, the API's) or QueueRow (queue_page_rows, the page's)
     next_cursor: str = ""
     previous_cursor: str = ""
     at: datetime.datetime | None = None
 
 
-def _key_sql(keys: tuple[str, ...], time_column: str) -> str:
-    columns = {"t": time_column, "severity": "severity", "received_at": "received_at", "id": "id"}
-    return ", ".join(f'"tickets_case"."{columns[key]}"' for key in keys)
+def _filters_sql(cases: QuerySet[Case]) -> tuple[str, str, list]:
+    """The FROM and WHERE clauses (and the WHERE's parameters) Django compiles for the filters' cases, so that
+    the segments reuse one compilation instead of ten. The query selects only the id, so its text is
+    `SELECT "tickets_case"."id" AS "id" FROM <tables> WHERE <condition>`; joins carry no parameters."""
+    sql, params = cases.order_by().values_list("id").query.sql_with_params()
+    select, _, rest = sql.partition(" FROM ")
+    tables, _, where = rest.partition(" WHERE ")
+    if not select.startswith('SELECT "tickets_case"."id"') or not tables.startswith('"tickets_case"'):
+        raise AssertionError(f"Unexpected queue query: {sql[:200]}")
+    return tables, where or "TRUE", list(params)
+
+
+def _adapted(value):
+    """A value as Django would send it for a datetime column (on SQLite, naive UTC text; as it is on
+    PostgreSQL): the SQL below is ours, so the ORM does not adapt its parameters."""
+    if isinstance(value, datetime.datetime):
+        return connection.ops.adapt_datetimefield_value(value)
+    return value
+
+
+def _key_value(value):
+    """A key's value as read back: a time or an integer. SQLite returns a time as naive UTC text
+    (PostgreSQL: an aware datetime)."""
+    if isinstance(value, str):
+        return datetime.datetime.fromisoformat(value).replace(tzinfo=datetime.UTC)
+    return value
+
+
+def _page_keys_sql(
+    *, filters: QueueFilters, base: QuerySet[Case], at: datetime.datetime, cursor: "Cursor | None", size: int
+) -> tuple[str, list] | None:
+    """The SQL (and parameters) of a page's keys in order: `(id, segment, time, severity, received_at, id)` or
+    `(id, segment, time, id)` for the closed order. One `(SELECT … ORDER BY … LIMIT size + 1)` per segment
+    still to read, joined by UNION ALL, merged by segment then key and cut to `size + 1` rows. Column names
+    are ours; every value (the filters', `at`, the cursor's key, the sizes) goes as a parameter."""
+    keys = CLOSED_KEYS if filters.status == CLOSED else OPEN_KEYS
+    backwards = cursor is not None and cursor.direction == "before"
+    reverse = (filters.status == CLOSED) != backwards
+    direction = "DESC" if reverse else "ASC"
+    tables, where, where_params = _filters_sql(base)
+    numbered = list(enumerate(_segments(filters, at)))
+    if cursor:
+        numbered = [
+            (i, s) for i, s in numbered if (i <= cursor.segment if backwards else i >= cursor.segment)
+        ]
+    if backwards:
+        numbered.reverse()
+    parts, params = [], []
+    for i, segment in numbered:
+        columns = {"t": segment.time, "severity": "severity", "received_at": "received_at", "id": "id"}
+        key_columns = [f'"tickets_case"."{columns[key]}"' for key in keys]
+        condition, part_params = segment.condition, where_params + [_adapted(v) for v in segment.params]
+        if cursor and i == cursor.segment:
+            # A row comparison, which PostgreSQL reads as one index range.
+            comparison = "<" if reverse else ">"
+            condition += f" AND ({', '.join(key_columns)}) {comparison} ({', '.join(['%s'] * len(keys))})"
+            part_params += [_adapted(value) for value in cursor.key]
+        order = ", ".join(f"{column} {direction}" for column in key_columns)
+        selected = ", ".join(key_columns)
+        # Each part inside its own SELECT * FROM (…): SQLite (make run) takes no parentheses around the
+        # members of a UNION, and PostgreSQL plans it the same.
+        parts.append(
+            f'SELECT * FROM (SELECT "tickets_case"."id", {i} AS seg, {selected} FROM {tables} '  # noqa: S608
+            f"WHERE ({where}) AND {condition} ORDER BY {order} LIMIT %s) AS segment_{i}"
+        )
+        params += part_params + [size + 1]
+    if not parts:
+        return None  # a cursor past the last segment
+    merged_order = ", ".join(
+        ["seg DESC" if backwards else "seg"] + [f"{n} {direction}" for n in range(3, 3 + len(keys))]
+    )
+    sql = f"SELECT * FROM ({' UNION ALL '.join(parts)}) AS segments ORDER BY {merged_order} LIMIT %s"  # noqa: S608
+    return sql, params + [size + 1]
 
 
 def queue_page(
@@ -377,65 +480,37 @@ def queue_page(
     filters: QueueFilters,
     now: datetime.datetime | None = None,
     size: int = PAGE_SIZE,
+    rows_for=None,
 ) -> QueuePage:
     """One page of the queue in its order (module docstring), from `filters.cursor` (BadCursor if it is not
     one of ours). Two queries: the page's ids in order (a UNION ALL of one index range scan per segment),
-    then the rows with what a row shows; plus one for the SLA policies (time left in open time)."""
+    then the rows through `rows_for(scope=, ids=, now=)` (default `queue_case_rows`, Case rows for the API;
+    the page reads the lighter `queue_page_rows`); plus one for the SLA policies (time left in open time)."""
     now = now or timezone.now()
+    rows_for = rows_for or queue_case_rows
     order = _order_name(filters)
     cursor = Cursor.decode(filters.cursor, order=order) if filters.cursor else None
     at = cursor.at if cursor else now
-    segments = _segments(filters, at)
-    keys = CLOSED_KEYS if order == "closed" else OPEN_KEYS
-    # Closed cases read newest first; a previous page reads the order backwards and turns it round.
-    descending = order == "closed"
     backwards = cursor is not None and cursor.direction == "before"
-    reverse = descending != backwards
     base = queue_cases(scope=scope, filters=filters, now=now)
-
-    numbered = list(enumerate(segments))
-    if cursor:
-        numbered = [
-            (i, s) for i, s in numbered if (i <= cursor.segment if backwards else i >= cursor.segment)
-        ]
-    if backwards:
-        numbered.reverse()
-    parts = []
-    for i, segment in numbered:
-        part = base.filter(segment.condition)
-        if cursor and i == cursor.segment:
-            comparison = "<" if reverse else ">"
-            placeholders = ", ".join(["%s"] * len(keys))
-            sql = f"({_key_sql(keys, segment.time)}) {comparison} ({placeholders})"
-            # A row comparison, which PostgreSQL reads as one index range; the column names are ours and the
-            # cursor's values go as parameters.
-            part = part.filter(RawSQL(sql, cursor.key, output_field=models.BooleanField()))  # noqa: S611
-        ordering = [F(segment.time)] + [F(key) for key in keys[1:]]
-        part = (
-            part.annotate(seg=Value(i), t=F(segment.time))
-            .order_by(*[o.desc() if reverse else o.asc() for o in ordering])
-            .values_list("id", "seg", *keys)
-        )
-        parts.append(part[: size + 1])
-    if not parts:
+    try:
+        keys_sql = _page_keys_sql(filters=filters, base=base, at=at, cursor=cursor, size=size)
+    except EmptyResultSet:  # a scope without cases (Case.objects.none()) compiles to no query
+        keys_sql = None
+    if keys_sql is None:
         return QueuePage(rows=[], at=at)
-    merged = parts[0].union(*parts[1:], all=True) if len(parts) > 1 else parts[0]
-    if len(parts) > 1:
-        seg_order = "-seg" if backwards else "seg"
-        merged = merged.order_by(seg_order, *[f"-{k}" if reverse else k for k in keys])[: size + 1]
-    found = list(merged)
+    sql, params = keys_sql
+    with connection.cursor() as db:
+        db.execute(sql, params)
+        # (id, segment, key…): the key's last column repeats the id (the tie-break).
+        found = [(row[0], row[1], *[_key_value(value) for value in row[2:]]) for row in db.fetchall()]
     more = len(found) > size
     found = found[:size]
     if backwards:
         found.reverse()
 
     # The rows by id (chosen by the filters just now), with what a row shows and its SLA state.
-    by_id = {
-        case.pk: case
-        for case in with_sla_state(scope.cases(), now=now)
-        .filter(pk__in=[row[0] for row in found])
-        .select_related("organization", "account", "assignee", "requester", "contract__tier", "product")
-    }
+    by_id = rows_for(scope=scope, ids=[row[0] for row in found], now=now)
     rows = [by_id[row[0]] for row in found if row[0] in by_id]
     _time_left(rows, now=now)
 
@@ -453,6 +528,88 @@ def queue_page(
     return page
 
 
+def queue_case_rows(*, scope: Scope, ids: list[int], now: datetime.datetime) -> dict[int, Case]:
+    """The cases of a page by id, with everything the API's row says and their SLA state at `now`."""
+    return {
+        case.pk: case
+        for case in with_sla_state(scope.cases(), now=now)
+        .filter(pk__in=ids)
+        .select_related("organization", "account", "assignee", "requester", "contract__tier", "product")
+    }
+
+
+@dataclass
+class QueueRow:
+    """What a row of the queue's page shows, and no more: read as plain values (no model objects)."""
+
+    id: int
+    number: str
+    subject: str
+    status: str
+    severity: int
+    channel: str
+    sla_state: str
+    escalated_at: datetime.datetime | None
+    customer_replied_at: datetime.datetime | None
+    first_response_due: datetime.datetime | None
+    first_responded_at: datetime.datetime | None
+    closed_at: datetime.datetime | None
+    close_reason: str
+    account_id: int
+    account_name: str
+    organization_id: int
+    organization_name: str
+    tier_id: int | None  # of the case's contract; None without a contract
+    tier_name: str | None
+    assignee_id: int | None
+    assignee_first_name: str | None
+    assignee_last_name: str | None
+    assignee_email: str | None
+    # Set by _time_left.
+    time_left: str = ""
+    open_minutes_left: int | None = None
+    replied_waiting: str = ""
+
+    @property
+    def assignee_name(self) -> str:
+        """As User.display_name: the full name, else the email."""
+        full_name = f"{self.assignee_first_name} {self.assignee_last_name}".strip()
+        return full_name or self.assignee_email or ""
+
+
+_ROW_COLUMNS = [
+    "id",
+    "number",
+    "subject",
+    "status",
+    "severity",
+    "channel",
+    "sla_state",
+    "escalated_at",
+    "customer_replied_at",
+    "first_response_due",
+    "first_responded_at",
+    "closed_at",
+    "close_reason",
+    "account_id",
+    "account__name",
+    "organization_id",
+    "organization__name",
+    "contract__tier_id",
+    "contract__tier__name",
+    "assignee_id",
+    "assignee__first_name",
+    "assignee__last_name",
+    "assignee__email",
+]
+
+
+def queue_page_rows(*, scope: Scope, ids: list[int], now: datetime.datetime) -> dict[int, QueueRow]:
+    """The cases of a page by id as QueueRow: the columns the page shows, in one query of plain values."""
+    values = with_sla_state(scope.cases(), now=now).filter(pk__in=ids).values_list(*_ROW_COLUMNS)
+    return {row[0]: QueueRow(*row) for row in values}
+
+
 # --- time left ----------------------------------------------------------------------------------------------
 
 
@@ -468,7 +625,13 @@ def duration_text(delta: datetime.timedelta) -> str:
     return f"{minutes} m" if minutes else "under a minute"
 
 
-def _time_left(cases: list[Case], *, now: datetime.datetime) -> None:
+def _tier_id(row) -> int | None:
+    if isinstance(row, QueueRow):
+        return row.tier_id
+    return row.contract.tier_id if row.contract_id else None
+
+
+def _time_left(cases: list, *, now: datetime.datetime) -> None:
     """Set `time_left` ("2 h 10 m left", "breached 25 m ago", in the open time of the case's calendar),
     `open_minutes_left` (negative once breached; None when answered or without deadline) and
     `replied_waiting` ("3 h 5 m", wall time since the customer replied)."""
@@ -483,7 +646,7 @@ def _time_left(cases: list[Case], *, now: datetime.datetime) -> None:
         due = case.first_response_due
         if due is None or case.first_responded_at is not None or case.status == CLOSED:
             continue
-        tier_id = case.contract.tier_id if case.contract_id else None
+        tier_id = _tier_id(case)
         policy = policies.get((tier_id, case.severity))
         calendar = calendar_engine(policy.calendar) if policy else None
         if due > now:
