@@ -63,11 +63,18 @@ def dashboard_page(request):
     tier_slug = tier.slug if tier else ""
     trend_chart = bar_chart(
         [(str(day), cell.attainment) for day, cell in board.trend], maximum=100, css="bar-attainment"
-    )
+    ).figure(id="trend", caption=f"Attainment per {board.trend_by}", unit=" %")
     volume_chart = bar_chart(
         [(str(day), total) for day, total, _c, _s in board.volume_days], css="bar-volume"
+    ).figure(id="volume", caption="Cases received per day")
+    age_chart = bar_chart([(label, n) for label, n in board.backlog_age], css="bar-age").figure(
+        id="age", caption="Open cases by age"
     )
-    age_chart = bar_chart([(label, n) for label, n in board.backlog_age], css="bar-age")
+    # The volume table's cells in the table's column order: the template writes numbers, it looks none up.
+    volume_rows = [
+        (day, total, [channels.get(ch.value, 0) for ch in Channel] + [sev.get(s, 0) for s in SEVERITIES])
+        for day, total, channels, sev in board.volume_days
+    ]
     query = request.GET.copy()
     query.pop("page", None)
     context = {
@@ -80,6 +87,7 @@ def dashboard_page(request):
         "trend_chart": trend_chart,
         "volume_chart": volume_chart,
         "age_chart": age_chart,
+        "volume_rows": volume_rows,
         "account": Account.objects.filter(pk=filters.account_id).first() if filters.account_id else None,
         "organization": Organization.objects.filter(pk=filters.organization_id).first()
         if filters.organization_id

@@ -274,3 +274,40 @@ def test_the_admin_announcing_a_tier_change_moves_the_figures_too(cases, committ
         premium.pk
     }
     _compare(dashboard(period=period, filters=DashboardFilters(), now=NOW), _recount(period))
+
+
+def test_the_live_figures_equal_a_recount_of_the_open_cases(cases):
+    """Unfiltered, the backlog, escalations and at-risk count are read from tickets' indexes of open cases;
+    filtered, from the open cases' rows: both equal a count of the open cases in Python."""
+    from dashboards.selectors import AGE_BUCKETS, AT_RISK_WITHIN
+
+    period = period_last(30, now=NOW)
+    open_cases = [case for case in Case.objects.all() if case.status != "closed"]
+    assert open_cases
+    for filters, keep in [
+        (DashboardFilters(), lambda case: True),
+        (DashboardFilters(severity=2), lambda case: case.severity == 2),
+    ]:
+        board = dashboard(period=period, filters=filters, now=NOW)
+        kept = [case for case in open_cases if keep(case)]
+        assert dict((status, n) for status, _label, n in board.backlog_status) == {
+            status: sum(1 for case in kept if case.status == status)
+            for status in ["new", "open", "waiting_on_customer", "solution_proposed"]
+        }
+        ages = [
+            sum(
+                1
+                for case in kept
+                if case.received_at <= NOW - datetime.timedelta(days=low)
+                and (high is None or case.received_at > NOW - datetime.timedelta(days=high))
+            )
+            for _label, low, high in AGE_BUCKETS
+        ]
+        assert [n for _label, n in board.backlog_age] == ages
+        assert sum(ages) == len(kept)
+        assert board.escalations_open == sum(1 for case in kept if case.escalated_at)
+        assert board.at_risk_count == sum(
+            1
+            for case in kept
+            if case.first_responded_at is None and NOW < case.first_response_due <= NOW + AT_RISK_WITHIN
+        )
