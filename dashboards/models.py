@@ -8,7 +8,6 @@ dashboard never reads the cases table's wide rows nor recomputes calendars.
 """
 
 from django.conf import settings
-from django.contrib.postgres.fields import ArrayField
 from django.db import models
 from django.utils import timezone
 
@@ -191,10 +190,10 @@ class StaleFigures(models.Model):
     figures of the cases concerned, then again while `tickets` may still be recomputing their deadlines
     (services FOLLOW_UP), and deletes the note."""
 
-    contract_ids = ArrayField(models.IntegerField(), default=list, blank=True)
-    tier_ids = ArrayField(models.IntegerField(), default=list, blank=True)
-    policy_ids = ArrayField(models.IntegerField(), default=list, blank=True)
-    calendar_ids = ArrayField(models.IntegerField(), default=list, blank=True)
+    contract_ids = models.JSONField(default=list, blank=True)
+    tier_ids = models.JSONField(default=list, blank=True)
+    policy_ids = models.JSONField(default=list, blank=True)
+    calendar_ids = models.JSONField(default=list, blank=True)
     noted_at = models.DateTimeField(default=timezone.now)
     first_done_at = models.DateTimeField(null=True, blank=True)
 

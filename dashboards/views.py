@@ -7,6 +7,7 @@ import csv
 from urllib.parse import urlencode
 
 from django.contrib.auth.decorators import login_required
+from django.db import connection
 from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
@@ -43,6 +44,14 @@ def _queue_link(filters: selectors.DashboardFilters, tier_slug: str = "", **extr
     return "/queue/?" + urlencode({k: v for k, v in params.items() if v})
 
 
+def _without_postgresql(request):
+    """The figures are PostgreSQL's (SQL of its own: percentiles, arrays); on the embedded default of
+    `make run` (SQLite) a page says so instead of failing. None where the figures can be read."""
+    if connection.vendor == "postgresql":
+        return None
+    return render(request, "dashboards/unavailable.html", status=503)
+
+
 # The page shows the first ten breaches by account; a CSV has every one.
 PAGE_TOP = 10
 
@@ -58,6 +67,8 @@ def _board(request, top: int | None = PAGE_TOP):
 @login_required
 def dashboard_page(request):
     _manager_or_404(request)
+    if unavailable := _without_postgresql(request):
+        return unavailable
     form, filters, board = _board(request)
     tier = form.cleaned_data.get("tier") if form.is_bound and hasattr(form, "cleaned_data") else None
     tier_slug = tier.slug if tier else ""
@@ -181,6 +192,8 @@ def _dashboard_tables(board: selectors.Dashboard) -> dict:
 @login_required
 def dashboard_csv(request, table: str):
     _manager_or_404(request)
+    if unavailable := _without_postgresql(request):
+        return unavailable
     _form, _filters, board = _board(request, top=None)
     tables = _dashboard_tables(board)
     if table not in tables:
@@ -202,6 +215,10 @@ def _report(request):
 
 @login_required
 def report_page(request, printable: bool = False):
+    if not scope_for(request.user).is_portal_admin:
+        raise Http404
+    if unavailable := _without_postgresql(request):
+        return unavailable
     form, report = _report(request)
     context = {
         "form": form,
@@ -217,6 +234,10 @@ def report_page(request, printable: bool = False):
 
 @login_required
 def report_csv(request):
+    if not scope_for(request.user).is_portal_admin:
+        raise Http404
+    if unavailable := _without_postgresql(request):
+        return unavailable
     _form, report = _report(request)
     header = ["organization", "received", "met", "missed (breaches)", "attainment %", "median response min",
               "p90 response min", *[f"channel {ch.value}" for ch in Channel]]  # fmt: skip
