@@ -101,6 +101,8 @@ def run() -> None:
     outcomes = dict(InboundMessage.objects.values_list("outcome").annotate(n=django.db.models.Count("pk")))
     print(f"Ingested {ingested:,} messages in {polls} polls, {elapsed:.1f} s: {outcomes}")
     print(f"Messages ingested per second: {MESSAGES / elapsed:,.0f} (goal: at least 50)")
+    load = ", ".join(f"{value:.2f}" for value in os.getloadavg())
+    print(f"(load average at the end: {load} on {os.cpu_count()} CPUs)")
 
 
 if __name__ == "__main__":

@@ -42,6 +42,15 @@ def mail_poll() -> int:
         return count
 
 
+def imap_poll_locked() -> int | None:
+    """The IMAP part of the poll, under the same lock: what the IDLE watcher (mailin/watcher.py) runs when
+    the server announces new mail. None when another poller holds the lock (it will be tried again)."""
+    with _poll_lock() as got_it:
+        if not got_it:
+            return None
+        return imap_poll()
+
+
 @contextlib.contextmanager
 def _poll_lock() -> Iterator[bool]:
     if connection.vendor != "postgresql":

@@ -9,8 +9,8 @@ COMPOSE = Path(__file__).resolve().parent.parent / "docker-compose.yml"
 
 def test_compose_runs_postgres_redis_web_worker_and_beat_on_the_settings_variables():
     compose = yaml.safe_load(COMPOSE.read_text())
-    assert set(compose["services"]) == {"proxy", "postgres", "redis", "web", "worker", "beat"}
-    for name in ["web", "worker", "beat"]:
+    assert set(compose["services"]) == {"proxy", "postgres", "redis", "web", "worker", "beat", "mailwatch"}
+    for name in ["web", "worker", "beat", "mailwatch"]:
         service = compose["services"][name]
         env = service["environment"]
         assert env["DEBUG"] == "0"
@@ -23,6 +23,9 @@ def test_compose_runs_postgres_redis_web_worker_and_beat_on_the_settings_variabl
     assert "gunicorn supportdesk.wsgi" in compose["services"]["web"]["command"]
     assert compose["services"]["worker"]["command"].startswith("celery -A supportdesk worker")
     assert "django_celery_beat.schedulers:DatabaseScheduler" in compose["services"]["beat"]["command"]
+    # The IMAP IDLE watcher runs only where an IMAP mailbox is configured (COMPOSE_PROFILES=imap).
+    assert compose["services"]["mailwatch"]["command"] == "python manage.py mail_watch"
+    assert compose["services"]["mailwatch"]["profiles"] == ["imap"]
 
 
 def test_only_the_proxy_takes_outside_traffic_and_the_web_service_trusts_its_headers():
@@ -39,6 +42,6 @@ def test_only_the_proxy_takes_outside_traffic_and_the_web_service_trusts_its_hea
     assert "proxy_pass http://web:8000" in nginx_conf
     assert "proxy_set_header X-Forwarded-Proto $scheme;" in nginx_conf
     assert "proxy_set_header X-Forwarded-For $proxy_add_x_forwarded_for;" in nginx_conf
-    for name in ["worker", "beat"]:  # they serve nothing over HTTP
+    for name in ["worker", "beat", "mailwatch"]:  # they serve nothing over HTTP
         assert "BEHIND_PROXY" not in compose["services"][name]["environment"]
         assert "ports" not in compose["services"][name]

@@ -1,12 +1,10 @@
 """The IMAP mailbox for real: a throwaway Dovecot (scripts/with-test-services), messages delivered with
 APPEND, polled by the code in this process, then by real `celery beat` and `celery worker` processes."""
 
-import imaplib
 import os
 import signal
 import subprocess
 import sys
-import uuid
 
 import pytest
 from django.db import connection
@@ -18,51 +16,6 @@ from mailin.sources import mail_poll
 from tests.conftest import wait_until
 from tests.mailin.conftest import corpus, mail
 from tickets.models import Case
-
-
-class Mailbox:
-    """One folder of its own in the test server's support mailbox."""
-
-    def __init__(self, folder: str):
-        self.folder = folder
-        self.imap = imaplib.IMAP4(os.environ["IMAP_TEST_HOST"], int(os.environ["IMAP_TEST_PORT"]))
-        self.imap.login(os.environ["IMAP_TEST_USER"], os.environ["IMAP_TEST_PASSWORD"])
-
-    def deliver(self, raw: bytes) -> None:
-        status, _ = self.imap.append(
-            self.folder, None, None, raw.replace(b"\r\n", b"\n").replace(b"\n", b"\r\n")
-        )
-        assert status == "OK"
-
-    def count(self, criterion: str, folder: str | None = None) -> int:
-        self.imap.select(folder or self.folder)
-        return len(self.imap.uid("SEARCH", None, criterion)[1][0].split())
-
-
-@pytest.fixture
-def mailbox(settings, monkeypatch):
-    if "IMAP_TEST_PORT" not in os.environ:
-        pytest.fail(
-            "The IMAP tests need the test Dovecot: run them through `make test` (scripts/with-test-services)."
-        )
-    folder = f"test-{uuid.uuid4().hex[:8]}"
-    box = Mailbox(folder)
-    box.imap.create(folder)
-    config = {
-        "MAILIN_IMAP_HOST": os.environ["IMAP_TEST_HOST"],
-        "MAILIN_IMAP_PORT": os.environ["IMAP_TEST_PORT"],
-        "MAILIN_IMAP_SSL": "0",
-        "MAILIN_IMAP_USER": os.environ["IMAP_TEST_USER"],
-        "MAILIN_IMAP_PASSWORD": os.environ["IMAP_TEST_PASSWORD"],
-        "MAILIN_IMAP_FOLDER": folder,
-        "SUPPORT_EMAIL_ADDRESS": "support@supportdesk.test",
-        "MAILIN_RATE_LIMIT_PER_HOUR": "1000",
-    }
-    for name, value in config.items():
-        monkeypatch.setenv(name, value)  # for the worker and beat processes
-        setattr(settings, name, {"0": False}.get(value, int(value) if value.isdigit() else value))
-    yield box
-    box.imap.logout()
 
 
 def test_a_poll_turns_each_delivered_message_into_a_case_and_flags_it(demo, mailbox):
