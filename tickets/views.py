@@ -178,24 +178,8 @@ def case_new(request):
                 try:
                     case = ticket_create(
                         requester=request.user,
-                        organization=data["organization"],
-                        category=data["category"],
-                        subject=data["subject"],
-                        description=data["description"],
-                        requested_severity=data["requested_severity"],
-                        best_time_from=data["best_time_from"],
-                        best_time_to=data["best_time_to"],
-                        contact_time_zone=data["contact_time_zone"],
-                        product=data["product"],
-                        version=data["version"],
-                        device_id=data["device_id"],
-                        operating_system=data["operating_system"],
-                        os_version=data["os_version"],
-                        contact_phone=data["contact_phone"],
-                        troubleshooting=data["troubleshooting"],
                         continues=continues,
-                        cc=list(data["cc"]),
-                        attachments=data["attachments"],
+                        **form.case_fields(),
                     )
                 except ValidationError as error:
                     _add_service_errors(form, error)
