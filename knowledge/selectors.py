@@ -117,6 +117,7 @@ def articles_shown_for(case: Case) -> list[ShownSuggestion]:
             shown_at__lte=case.created_at,
         )
         .select_related("article")
+        .only("article_id", "shown_at", "opened_at", "article__title")  # a link to each: not their bodies
         .order_by("shown_at", "pk")
     )
     shown: dict[int, ShownSuggestion] = {}

@@ -101,6 +101,10 @@ class ListedModelChoiceField(forms.ModelChoiceField):
     iterator = ListedChoiceIterator
 
 
+class ListedModelMultipleChoiceField(forms.ModelMultipleChoiceField):
+    iterator = ListedChoiceIterator
+
+
 class CaseForm(forms.Form):
     organization = forms.ModelChoiceField(queryset=None, empty_label="Choose an organization")
     # Posted as the slug, the same value the API takes (tickets.serializers.CategoryField).
@@ -260,7 +264,8 @@ class NotFixedForm(CasePageForm):
 
 
 class CcForm(CasePageForm):
-    cc = forms.ModelMultipleChoiceField(
+    # Listed: the page asks whether there is anyone to offer, then draws them, from one read.
+    cc = ListedModelMultipleChoiceField(
         label="People copied on this case", queryset=None, required=False, widget=forms.CheckboxSelectMultiple
     )
 

@@ -315,8 +315,8 @@ class Case(models.Model):
     def sla_state_at(self, now=None) -> str:
         """on_track / at_risk / breached while waiting for the first response; met / missed once it came.
 
-        For one case in memory (a service judging the response it just recorded). Lists, the API and the case
-        page read the `sla_state` annotation of tickets.selectors.with_sla_state, the same rule in SQL; a
+        For one case in memory (a service judging the response it just recorded, the case page). Lists and
+        the API read the `sla_state` annotation of tickets.selectors.with_sla_state, the same rule in SQL; a
         test holds the two equal."""
         if self.first_response_due is None:
             return ""

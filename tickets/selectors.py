@@ -23,7 +23,7 @@ class CaseFilters:
 def with_sla_state(cases: QuerySet[Case], *, now: datetime.datetime) -> QuerySet[Case]:
     """Annotate `sla_state` (a SlaState value, or "" for a case without a deadline) as it stands at `now`.
 
-    The one SLA state that lists, the API, the case page and dashboards show, filter and count on. The same
+    The one SLA state that lists, the API and dashboards show, filter and count on. The same
     rule as Case.sla_state_at, in the same order (tests/tickets/test_sla_state_annotation.py holds the two
     equal): no deadline → ""; answered → met or missed by the first response; closed unanswered → met or
     missed by when it closed; otherwise breached from the deadline on, at risk from the at-risk instant on,

@@ -13,14 +13,15 @@ from django.utils import timezone
 
 from lib.keys import key_or_none
 from lib.pagination import page_of
+from lib.snapshot import one_snapshot
 from sla.services import first_response_deadline, policy_for
 from tenants.models import Membership, StaffRole, User
 from tenants.selectors import colleagues_for, contacts_acting_for, filing_eligibility
 from tickets.actions import CaseAction, CaseActionRefused, case_actions
 from tickets.case_page import (
-    case_audit_trail,
     case_customer_context,
     case_for_page,
+    case_history,
     case_merged_threads,
     case_thread,
     escalation_queue,
@@ -54,6 +55,7 @@ from tickets.serializers import case_filters_from
 from tickets.services import (
     CaseChanged,
     case_action,
+    case_last_event_id,
     case_unchanged_check,
     ticket_assign,
     ticket_cc_set,
@@ -235,8 +237,9 @@ def case_action_page(view):
 @login_required
 def case_page(request, number):
     scope = scope_for(request.user)
-    case = _case_or_404(scope, number)
-    return _render_case(request, scope, case)
+    with one_snapshot():  # the forms' stamp (last_event) and what the page shows are of one moment
+        case = _case_or_404(scope, number)
+        return _render_case(request, scope, case)
 
 
 def _colleagues_to_copy(case: Case):
@@ -271,8 +274,8 @@ def _staff_form(name: str, data=None, **kwargs):
 def _render_case(request, scope, case, *, status=200, **forms):
     """The case page. `forms` are bound forms to show again (what was typed, with its errors); every other
     form is blank, stamped with the last event the page shows (tickets.services.concurrency)."""
-    last_event = case.last_event
-    seen = {"last_event": last_event}
+    history = case_history(scope=scope, case=case)
+    seen = {"last_event": history.last_event}
     staff = scope.is_vendor_staff
     thread = case_thread(scope=scope, case=case)
     context = {
@@ -291,9 +294,8 @@ def _render_case(request, scope, case, *, status=200, **forms):
         # The page offers only what this person may do now (the services check the same).
         "actions": set(case_actions(scope, case)),
         "response_kinds": ResponseKind.choices,
-        "audit_trail": case_audit_trail(scope=scope, case=case),
-        "merged_threads": case_merged_threads(scope=scope, case=case) if case.has_duplicates else [],
-        "last_event": last_event,
+        "audit_trail": history.trail,
+        "merged_threads": case_merged_threads(scope=scope, case=case) if history.has_duplicates else [],
         "now": timezone.now(),
     }
     if staff:
@@ -310,7 +312,7 @@ def _render_case(request, scope, case, *, status=200, **forms):
         ]
         context["split_cases"] = (
             list(case.split_cases.order_by("pk").only("number", "subject", "status"))
-            if case.has_split_cases
+            if history.has_split_cases
             else []
         )
     return render(request, "tickets/case_detail.html", context, status=status)
@@ -328,12 +330,13 @@ def _stale(request, scope, case: Case, changed: CaseChanged, form_name: str, for
     """Someone else changed the case since this page was drawn: show the case as it is now, with the form
     as it was filled in (stamped anew, so that sending it again acts on what is now shown)."""
     messages.error(request, changed.message)
-    case = _case_or_404(scope, case.number)
-    data = request.POST.copy()
-    data["last_event"] = case.last_event
-    form = form_class(data, **kwargs)
-    form.is_valid()  # shows what was typed as typed; the refusal is the message above
-    return _render_case(request, scope, case, status=409, **{form_name: form})
+    with one_snapshot():
+        case = _case_or_404(scope, case.number)
+        data = request.POST.copy()
+        data["last_event"] = case_last_event_id(case)
+        form = form_class(data, **kwargs)
+        form.is_valid()  # shows what was typed as typed; the refusal is the message above
+        return _render_case(request, scope, case, status=409, **{form_name: form})
 
 
 @case_action_page

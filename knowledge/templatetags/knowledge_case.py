@@ -13,5 +13,10 @@ register = template.Library()
 
 @register.inclusion_tag("knowledge/_case_panel.html")
 def case_articles(case):
-    sent = ArticleSentOnCase.objects.filter(case=case).select_related("article").order_by("sent_at", "pk")
+    sent = (
+        ArticleSentOnCase.objects.filter(case=case)
+        .select_related("article")
+        .only("article__title")  # a link to each: not their bodies
+        .order_by("sent_at", "pk")
+    )
     return {"case": case, "shown": articles_shown_for(case), "sent": [row.article for row in sent]}
