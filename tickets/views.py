@@ -1,7 +1,7 @@
 """Portal and queue pages. Thin: read through a selector, write through a service, render."""
 
 from contextlib import contextmanager
-from functools import wraps
+from functools import partial, wraps
 
 from django.conf import settings
 from django.contrib import messages
@@ -251,21 +251,22 @@ def _engineers():
     return User.objects.filter(is_active=True).exclude(staff_role="").order_by("first_name", "email")
 
 
-# The forms of the case page: how each is built, and the id prefix that keeps its fields' ids apart.
+# The staff forms of the case page: how each is built, the id prefix that keeps its fields' ids apart, and the
+# action it is for (the page builds and draws a form only when case_actions offers its action).
 STAFF_FORMS = {
-    "assign_form": (AssignForm, "assign_%s"),
-    "staff_close_form": (StaffCloseForm, "close_%s"),
-    "reopen_form": (ReopenForm, "reopen_%s"),
-    "product_form": (ProductForm, "product_%s"),
-    "link_form": (LinkForm, "link_%s"),
-    "merge_form": (MergeForm, "merge_%s"),
-    "split_form": (SplitForm, "split_%s"),
-    "clear_escalation_form": (ClearEscalationForm, "clear_%s"),
+    "assign_form": (AssignForm, "assign_%s", CaseAction.ASSIGN),
+    "staff_close_form": (StaffCloseForm, "close_%s", CaseAction.CLOSE),
+    "reopen_form": (ReopenForm, "reopen_%s", CaseAction.REOPEN),
+    "product_form": (ProductForm, "product_%s", CaseAction.SET_PRODUCT),
+    "link_form": (LinkForm, "link_%s", CaseAction.LINK),
+    "merge_form": (MergeForm, "merge_%s", CaseAction.MERGE),
+    "split_form": (SplitForm, "split_%s", CaseAction.SPLIT),
+    "clear_escalation_form": (ClearEscalationForm, "clear_%s", CaseAction.CLEAR_ESCALATION),
 }
 
 
 def _staff_form(name: str, data=None, **kwargs):
-    form_class, auto_id = STAFF_FORMS[name]
+    form_class, auto_id, _action = STAFF_FORMS[name]
     if form_class is AssignForm:
         kwargs["engineers"] = _engineers()
     return form_class(data, auto_id=auto_id, **kwargs)
@@ -273,30 +274,43 @@ def _staff_form(name: str, data=None, **kwargs):
 
 def _render_case(request, scope, case, *, status=200, **forms):
     """The case page. `forms` are bound forms to show again (what was typed, with its errors); every other
-    form is blank, stamped with the last event the page shows (tickets.services.concurrency)."""
+    form the page offers is blank, stamped with the last event the page shows (tickets.services.concurrency).
+    A form whose action this person may not take now is neither built nor drawn."""
     history = case_history(scope=scope, case=case)
     seen = {"last_event": history.last_event}
     staff = scope.is_vendor_staff
+    actions = set(case_actions(scope, case))
     thread = case_thread(scope=scope, case=case)
     context = {
         "case": case,
         "conversation": thread.replies,
         "attachments": thread.files,
-        "reply_form": forms.get("reply_form")
-        or ReplyForm(initial=seen, macros=macros_offered() if staff else None),
-        "escalate_form": forms.get("escalate_form") or EscalateForm(),
-        "not_fixed_form": forms.get("not_fixed_form") or NotFixedForm(),
-        "severity_form": forms.get("severity_form")
-        or SeverityForm(initial={"severity": case.severity, **seen}, auto_id="severity_%s"),
-        # Lazy: the CC list is read only when there are colleagues to offer.
-        "cc_form": CcForm(colleagues=_colleagues_to_copy(case), initial={"cc": case.cc.all()}),
         "is_staff": staff,
         # The page offers only what this person may do now (the services check the same).
-        "actions": set(case_actions(scope, case)),
+        "actions": actions,
         "response_kinds": ResponseKind.choices,
         "audit_trail": history.trail,
         "merged_threads": case_merged_threads(scope=scope, case=case) if history.has_duplicates else [],
         "now": timezone.now(),
+    }
+    context.update(forms)  # shown again whatever is offered now (a refusal is written on its form)
+    blank = {
+        "reply_form": (
+            CaseAction.REPLY,
+            lambda: ReplyForm(initial=seen, macros=macros_offered() if staff else None),
+        ),
+        "escalate_form": (CaseAction.ESCALATE, EscalateForm),
+        # "Not fixed" is offered beside "yes, it is fixed".
+        "not_fixed_form": (CaseAction.CONFIRM, NotFixedForm),
+        "severity_form": (
+            CaseAction.VALIDATE_SEVERITY,
+            lambda: SeverityForm(initial={"severity": case.severity, **seen}, auto_id="severity_%s"),
+        ),
+        # The colleagues are read when the page draws the list, once (tickets.forms.ListedChoiceIterator).
+        "cc_form": (
+            CaseAction.SET_CC,
+            lambda: CcForm(colleagues=_colleagues_to_copy(case), initial={"cc": case.cc.all()}),
+        ),
     }
     if staff:
         initial = {
@@ -304,8 +318,12 @@ def _render_case(request, scope, case, *, status=200, **forms):
             "product_form": {"product": case.product_id, "version": case.version_id},
             "link_form": {"continues": case.continues.number if case.continues_id else ""},
         }
-        for name in STAFF_FORMS:
-            context[name] = forms.get(name) or _staff_form(name, initial={**initial.get(name, {}), **seen})
+        for name, (_form_class, _auto_id, action) in STAFF_FORMS.items():
+            blank[name] = (action, partial(_staff_form, name, initial={**initial.get(name, {}), **seen}))
+    for name, (action, build) in blank.items():
+        if name not in forms and action in actions:
+            context[name] = build()
+    if staff:
         context["customer"] = case_customer_context(scope=scope, case=case)
         context["macros"] = [
             (macro, macro_render(macro=macro, case=case, engineer=request.user)) for macro in macros_offered()
@@ -574,7 +592,7 @@ def staff_case_action_page(view):
 
 
 def _staff_post(request, scope, case, form_name, action, do, success, **options):
-    form_class, auto_id = STAFF_FORMS[form_name]
+    form_class, auto_id, _action = STAFF_FORMS[form_name]
     form_kwargs = {"auto_id": auto_id}
     if form_class is AssignForm:
         form_kwargs["engineers"] = _engineers()
