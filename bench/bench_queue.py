@@ -115,7 +115,12 @@ def captured(client, path: str) -> list[str]:
 
     with CaptureQueriesContext(connection) as context:
         get(client, path)
-    return [query["sql"] for query in context.captured_queries]
+    # Statements that read or write, not the transaction's own (the case page's BEGIN, SET, COMMIT).
+    return [
+        query["sql"]
+        for query in context.captured_queries
+        if not query["sql"].startswith(("BEGIN", "COMMIT", "SET TRANSACTION", "SAVEPOINT", "RELEASE"))
+    ]
 
 
 def explain(sql: str) -> list[str]:
