@@ -769,6 +769,8 @@ class CaseWriter:
         if reason == CloseReason.MERGED:
             row["merged_into_id"] = previous[0]
             self._event(case_id, staff_id, EventKind.MERGED, closed_at, into=previous[1])
+            # As ticket_merge writes it: the survivor's page finds its merged threads by this event.
+            self._event(previous[0], staff_id, EventKind.MERGED_IN, closed_at, duplicate=row["number"])
         self._status(case_id, actor, closed_at, current, Status.CLOSED, reason.value)
         row.update(closed_at=closed_at, close_reason=reason)
         return closed_at

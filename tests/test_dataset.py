@@ -18,7 +18,7 @@ from django.db.models import Count, F
 from django.utils import timezone
 
 from demo.dataset import DOMAIN, DatasetExists, dataset_generate
-from tenants.models import Account, Membership
+from tenants.models import Account, Membership, User
 from tickets.models import Case, CaseEvent, CaseNumberSequence, Category, EventKind, SlaState, Status
 from tickets.scope import scope_for
 from tickets.selectors import with_sla_state
@@ -111,6 +111,17 @@ def test_case_numbers_are_unique_and_filing_afterwards_takes_the_next(dataset):
         contact_time_zone="America/Denver",
     )
     assert filed.number == f"SD-{year}-{last + 1:05d}"
+
+
+def test_a_merged_case_shows_on_its_survivors_page(dataset, client):
+    duplicate = Case.objects.filter(merged_into__isnull=False).select_related("merged_into").first()
+    survivor = duplicate.merged_into
+    assert CaseEvent.objects.filter(
+        case=survivor, kind=EventKind.MERGED_IN, data__duplicate=duplicate.number
+    ).exists()
+    client.force_login(User.objects.exclude(staff_role="").filter(is_active=True).first())
+    page = client.get(f"/portal/cases/{survivor.number}/").content.decode()
+    assert f'aria-label="Description of {duplicate.number}"' in page  # its thread, below the survivor's
 
 
 def test_the_sla_state_annotation_finds_every_state(dataset):
