@@ -49,7 +49,18 @@ class CaseAdmin(admin.ModelAdmin):
     search_fields = ["number", "subject"]
     list_select_related = ["account", "organization"]
     raw_id_fields = ["account", "organization", "contract", "requester", "assignee", "cc"]
-    readonly_fields = ["first_response_due", "first_response_at_risk_at", "created_at", "updated_at"]
+    # Links between cases are written by the split, merge and link actions with their events (the case page
+    # finds merged and split cases by those events); shown here, not edited. Editable, each was also a select
+    # of every case in the database.
+    readonly_fields = [
+        "first_response_due",
+        "first_response_at_risk_at",
+        "created_at",
+        "updated_at",
+        "continues",
+        "split_from",
+        "merged_into",
+    ]
     inlines = [CaseEventInline]
 
 

@@ -2,8 +2,10 @@
 trail come out right, and customers see what they may."""
 
 import datetime
+import re
 
 import pytest
+from allauth.mfa.models import Authenticator
 from django.core.files.uploadedfile import SimpleUploadedFile
 from rest_framework.test import APIClient
 
@@ -164,6 +166,24 @@ def test_merge_closes_the_duplicate_and_the_survivor_shows_its_thread_and_files(
     assert "Checking the IdP." not in page
     download = client.get(f"/portal/attachments/{duplicate.attachments.get().pk}/")
     assert download.status_code == 200
+
+
+def test_the_admin_shows_a_merge_but_does_not_edit_it(demo, client):
+    survivor = file_case("bob@acme.test", "Acme", 3, subject="Sign-in fails")
+    duplicate = file_case("alice@acme.test", "Acme", 1, subject="Nobody can sign in")
+    engineer = demo["engineer"]
+    with case_action(actor=engineer, case=duplicate, action=CaseAction.MERGE) as locked:
+        ticket_merge(case=locked, actor=engineer, into=survivor)
+    admin = demo["admin"]
+    Authenticator.objects.create(user=admin, type=Authenticator.Type.TOTP, data={"secret": "unused-in-test"})
+    client.force_login(admin)
+
+    page = client.get(f"/admin/tickets/case/{duplicate.pk}/change/").content.decode()
+    assert survivor.number in page  # the link, shown
+    # Not editable: no field for it, and no list of every case to choose from (a million at our size).
+    assert 'name="merged_into"' not in page and 'name="split_from"' not in page
+    assert 'name="continues"' not in page
+    assert not re.search(rf"<option[^>]*>{survivor.number}", page)
 
 
 def test_merge_stays_within_one_account(demo):
