@@ -69,6 +69,7 @@ def article_search(articles: QuerySet[Article], text: str, *, suggest: bool = Fa
     `title_vector` (its own GIN index), not the whole article's: fast on a large knowledge base
     (bench/bench_knowledge.py).
     """
+    text = (text or "").replace("\x00", "")  # PostgreSQL text cannot hold a NUL; nobody types one to search
     words = _words(text)
     if not words:
         return articles.none()

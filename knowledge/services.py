@@ -30,6 +30,14 @@ from tickets.models import ResponseKind
 FORM_SESSION_MAX_CHARS = 40
 
 
+def _form_session(value: str | None) -> str:
+    """The form session id, or "" for one the new-case form could not have drawn (it draws hex digits). It
+    is only a tracking hint, so a mangled one (a NUL, which PostgreSQL cannot hold) is ignored, never an
+    error."""
+    value = (value or "")[:FORM_SESSION_MAX_CHARS]
+    return value if value.isalnum() else ""
+
+
 def _clean(*, title: str, summary: str, body: str, audience: str, products, versions) -> dict:
     errors = {}
     title, summary, body = (title or "").strip(), (summary or "").strip(), (body or "").strip()
@@ -241,7 +249,7 @@ def articles_linked_in_reply(*, reply, case, **kwargs) -> None:
 def suggestions_record_shown(*, user, form_session: str, articles, now=None) -> None:
     """Remember that the new-case form showed these articles to `user` in this form session (once each)."""
     now = now or timezone.now()
-    form_session = (form_session or "")[:FORM_SESSION_MAX_CHARS]
+    form_session = _form_session(form_session)
     if not form_session or user is None or not user.is_authenticated:
         return
     ArticleSuggestion.objects.bulk_create(
@@ -257,11 +265,12 @@ def suggestion_record_opened(*, user, form_session: str, article: Article, now=N
     """`user` opened an article the form suggested to them. Only a suggestion actually shown in that form
     session counts, and only its first opening. Says whether anything was recorded."""
     now = now or timezone.now()
+    form_session = _form_session(form_session)
     if user is None or not user.is_authenticated or not form_session:
         return False
     return bool(
         ArticleSuggestion.objects.filter(
-            user=user, form_session=form_session[:FORM_SESSION_MAX_CHARS], article=article, opened_at=None
+            user=user, form_session=form_session, article=article, opened_at=None
         ).update(opened_at=now)
     )
 

@@ -200,7 +200,12 @@ def kb_article_new(request):
             else:
                 messages.success(request, "Article published." if article.is_published else "Draft saved.")
                 return redirect("kb_article_edit", pk=article.pk)
-    return render(request, "knowledge/edit.html", {"form": form, "article": None, "preview": preview})
+    return render(
+        request,
+        "knowledge/edit.html",
+        {"form": form, "article": None, "preview": preview},
+        status=400 if form.errors else 200,  # mistakes shown again answer 400, as everywhere else
+    )
 
 
 @staff_page
@@ -230,7 +235,12 @@ def kb_article_edit(request, pk):
             else:
                 messages.success(request, "Article published." if "publish" in request.POST else "Saved.")
                 return redirect("kb_article_edit", pk=article.pk)
-    return render(request, "knowledge/edit.html", {"form": form, "article": article, "preview": preview})
+    return render(
+        request,
+        "knowledge/edit.html",
+        {"form": form, "article": article, "preview": preview},
+        status=400 if form.errors else 200,  # mistakes shown again answer 400, as everywhere else
+    )
 
 
 @staff_page
@@ -259,7 +269,8 @@ def kb_article_history(request, pk):
 def kb_article_picker(request):
     """JSON for an engineer's "knowledge-base link" reply: published articles customers may read whose title
     matches. (The case page's picker is hooked to it separately.)"""
-    text = request.GET.get("q", "").strip()[:200]
+    # PostgreSQL text cannot hold a NUL: dropped, like the search does.
+    text = request.GET.get("q", "").replace("\x00", "").strip()[:200]
     articles = articles_customers_read()
     if text:
         articles = articles.filter(title__icontains=text)

@@ -8,13 +8,20 @@ from statuspage.models import (
     Component,
     ComponentState,
     IncidentStatus,
+    Subscriber,
 )
+from statuspage.services import MAINTENANCE_MAX_LENGTH
 
 DATETIME_LOCAL = "%Y-%m-%dT%H:%M"
 
 
 class SubscribeForm(forms.Form):
-    email = forms.EmailField(label="Email address", widget=forms.EmailInput(attrs={"autocomplete": "email"}))
+    # A well-formed address may be 320 characters; the column holds what the model says.
+    email = forms.EmailField(
+        label="Email address",
+        max_length=Subscriber._meta.get_field("email").max_length,
+        widget=forms.EmailInput(attrs={"autocomplete": "email"}),
+    )
 
 
 class ComponentStatesMixin:
@@ -69,12 +76,12 @@ class MaintenanceForm(forms.Form):
     starts_at = forms.DateTimeField(
         label="Starts",
         widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format=DATETIME_LOCAL),
-        help_text="In your time zone.",
+        help_text="In your time zone, within the next year.",
     )
     ends_at = forms.DateTimeField(
         label="Ends",
         widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format=DATETIME_LOCAL),
-        help_text="In your time zone.",
+        help_text=f"In your time zone, at most {MAINTENANCE_MAX_LENGTH.days} days after the start.",
     )
     components = forms.ModelMultipleChoiceField(
         queryset=Component.objects.select_related("group"), widget=forms.CheckboxSelectMultiple

@@ -36,6 +36,11 @@ CONFIRM_SALT = "statuspage.confirm"
 CONFIRM_MAX_AGE = datetime.timedelta(days=7)
 # An unconfirmed address is sent at most one confirmation per this long, however often it is typed in.
 CONFIRMATION_INTERVAL = datetime.timedelta(hours=1)
+# Maintenance is announced at most a year ahead and lasts at most a week: anything farther or longer is a
+# typing mistake, not a plan (and a date near the year 9999 cannot even be shown in every time zone). Longer
+# work is announced as several windows.
+MAINTENANCE_MAX_AHEAD = datetime.timedelta(days=365)
+MAINTENANCE_MAX_LENGTH = datetime.timedelta(days=7)
 
 
 def status_changed() -> None:
@@ -152,13 +157,22 @@ def maintenance_schedule(
     components: list[Component],
     now: datetime.datetime | None = None,
 ) -> Maintenance:
-    """Announce maintenance: its components show "under maintenance" from `starts_at` until `ends_at`."""
+    """Announce maintenance: its components show "under maintenance" from `starts_at` until `ends_at`. The
+    window starts within MAINTENANCE_MAX_AHEAD of `now`, lasts at most MAINTENANCE_MAX_LENGTH and is not
+    over yet."""
     now = now or timezone.now()
     errors = {}
     if not title.strip():
         errors["title"] = "Give the maintenance a title."
+    if starts_at > now + MAINTENANCE_MAX_AHEAD:
+        errors["starts_at"] = "Schedule maintenance to start within a year."
     if ends_at <= starts_at:
         errors["ends_at"] = "The end must come after the start."
+    elif ends_at - starts_at > MAINTENANCE_MAX_LENGTH:
+        errors["ends_at"] = (
+            f"A maintenance window lasts at most {MAINTENANCE_MAX_LENGTH.days} days; "
+            "announce longer work as several windows."
+        )
     elif ends_at <= now:
         errors["ends_at"] = "This window is already over."
     if not components:

@@ -32,6 +32,11 @@ from statuspage.services import (
 from tenants.scope import scope_for
 
 
+def _status_of(form) -> int:
+    # A form shown again with its mistakes answers 400, as everywhere else in the product.
+    return 400 if form.errors else 200
+
+
 def _add_service_errors(form, error: ValidationError) -> None:
     for field, problems in error.message_dict.items():
         for problem in problems:
@@ -154,7 +159,7 @@ def incident_new(request):
         else:
             messages.success(request, "Incident opened; subscribers are being emailed.")
             return redirect("status_incident_manage", incident.pk)
-    return render(request, "statuspage/incident_new.html", {"form": form})
+    return render(request, "statuspage/incident_new.html", {"form": form}, status=_status_of(form))
 
 
 def incident_manage(request, incident_id: int):
@@ -183,7 +188,12 @@ def incident_manage(request, incident_id: int):
         else:
             messages.success(request, "Update posted; subscribers are being emailed.")
             return redirect("status_incident_manage", incident.pk)
-    return render(request, "statuspage/incident_manage.html", {"incident": incident, "form": form})
+    return render(
+        request,
+        "statuspage/incident_manage.html",
+        {"incident": incident, "form": form},
+        status=_status_of(form),
+    )
 
 
 def maintenance_new(request):
@@ -205,7 +215,7 @@ def maintenance_new(request):
         else:
             messages.success(request, "Maintenance scheduled.")
             return redirect("status_manage")
-    return render(request, "statuspage/maintenance_new.html", {"form": form})
+    return render(request, "statuspage/maintenance_new.html", {"form": form}, status=_status_of(form))
 
 
 def maintenance_stop(request, maintenance_id: int):

@@ -3,14 +3,15 @@ import zoneinfo
 
 from django import forms
 
-from tenants.models import CaseEmail
+from tenants.models import CaseEmail, User
 
 
 class InviteForm(forms.Form):
     """Invite a contact, acting for organizations chosen among the inviter's own (one can only hand out what
     one has). `all_organizations` is offered only to an inviter who acts for all of them."""
 
-    email = forms.EmailField()
+    # A well-formed address may be 320 characters; a sign-in holds what the model says.
+    email = forms.EmailField(max_length=User._meta.get_field("email").max_length)
     first_name = forms.CharField(max_length=150)
     last_name = forms.CharField(max_length=150, required=False)
     make_admin = forms.BooleanField(

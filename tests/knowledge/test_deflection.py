@@ -54,6 +54,18 @@ def test_opening_an_article_never_suggested_in_that_session_counts_nothing(two_t
     assert not ArticleSuggestion.objects.exists()
 
 
+def test_a_mangled_suggestion_hint_is_ignored_and_the_article_still_opens(two_tenants, printer_article):
+    bob = Client()
+    bob.force_login(two_tenants["a_contact"])
+    suggest(bob, "printer offline again", "form1")
+
+    for hint in ["\x00", "form1\x00", "form 1"]:
+        assert bob.get(printer_article.get_absolute_url(), {"suggested": hint}).status_code == 200
+        assert suggest(bob, "printer offline again", hint)[0]["url"] == printer_article.get_absolute_url()
+
+    assert list(ArticleSuggestion.objects.values_list("form_session", "opened_at")) == [("form1", None)]
+
+
 def test_deflection_counting(two_tenants, printer_article, write_article):
     """Four form sessions: opened and left (deflected), opened and filed anyway (not deflected), shown but
     never opened (not deflected), opened a minute ago (not decided yet)."""

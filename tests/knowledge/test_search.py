@@ -79,3 +79,13 @@ def test_a_search_of_nothing_but_punctuation_finds_nothing_and_does_not_fail(cor
     assert response.status_code == 200
     assert titles("!!! & | ( :*") == []
     assert titles("the and of", suggest=True) == []
+
+
+def test_a_nul_in_a_search_is_dropped(corpus):
+    response = Client().get("/kb/search/", {"q": "spooler\x00"})
+    assert response.status_code == 200
+    assert "<mark>spooler</mark>" in response.content.decode()
+
+    response = Client().get("/api/v1/articles/", {"search": "spooler\x00"})
+    assert response.status_code == 200
+    assert [row["title"] for row in response.json()["results"]] == [corpus["title"].title]

@@ -104,7 +104,7 @@ def test_a_new_title_keeps_old_links_working(two_tenants, write_article):
 def test_bad_input_is_shown_on_the_form(two_tenants):
     category = category_get_or_create(name="Printing")
     response = staff_client(two_tenants).post("/kb/manage/new/", {**form(category, title="  "), "save": "1"})
-    assert response.status_code == 200
+    assert response.status_code == 400
     assert (
         "This field is required" in response.content.decode() or "needs a title" in response.content.decode()
     )
@@ -134,3 +134,25 @@ def test_the_reply_picker_offers_only_published_articles_customers_can_read(two_
     answer = staff_client(two_tenants).get("/kb/manage/articles.json", {"q": "printer"}).json()
 
     assert {row["id"] for row in answer["results"]} == {public.pk, customers.pk}
+
+
+def test_a_mistake_in_an_edit_is_shown_again_and_changes_nothing(two_tenants, write_article):
+    article = write_article(title="Printer shows offline")
+    response = staff_client(two_tenants).post(
+        f"/kb/manage/{article.pk}/", {**form(article.category, body="Kept", audience="everyone")}
+    )
+    assert response.status_code == 400
+    assert "Select a valid choice." in response.content.decode()
+    assert "Kept" in response.content.decode()
+    article.refresh_from_db()
+    assert article.body == "Steps to follow."
+
+
+def test_a_nul_typed_in_the_reply_picker_is_dropped(two_tenants, write_article):
+    public = write_article(title="Printer shows offline")
+    client = staff_client(two_tenants)
+
+    response = client.get("/kb/manage/articles.json", {"q": "printer\x00"})
+
+    assert response.status_code == 200
+    assert [row["id"] for row in response.json()["results"]] == [public.pk]

@@ -2,6 +2,7 @@
 
 import datetime
 import xml.etree.ElementTree as ET
+from zoneinfo import ZoneInfo
 
 import pytest
 from django.test import Client
@@ -119,7 +120,7 @@ def test_a_form_error_keeps_what_was_typed(client, demo, components):
     response = client.post(
         "/status/manage/incidents/new/", {"title": "", "status": "investigating", "body": "Kept"}
     )
-    assert response.status_code == 200
+    assert response.status_code == 400
     assert "Kept" in response.content.decode()
     assert not Incident.objects.exists()
 
@@ -144,6 +145,55 @@ def test_an_engineer_schedules_and_ends_maintenance(client, demo, components):
     client.post(f"/status/manage/maintenance/{window.pk}/end/")
     assert not Maintenance.objects.exists()  # not started yet: cancelled
     assert "Database upgrade" not in Client().get("/status/").content.decode()
+
+
+def test_an_update_without_text_is_shown_again_with_the_error(client, demo, components):
+    incident = open_incident(demo["engineer"], components)
+    client.force_login(demo["engineer"])
+    response = client.post(f"/status/manage/incidents/{incident.pk}/", {"status": "monitoring", "body": ""})
+    assert response.status_code == 400
+    assert "This field is required." in response.content.decode()
+    assert incident.updates.count() == 1
+
+
+DAY = datetime.timedelta(days=1)
+
+
+@pytest.mark.parametrize(
+    "starts, ends, field, message",
+    [
+        ("9999-12-31T20:00", "9999-12-31T23:00", "starts_at", "Schedule maintenance to start within a year."),
+        (DAY, 9 * DAY, "ends_at", "A maintenance window lasts at most 7 days"),
+        ("0001-01-01T00:00", "0001-01-01T01:00", "ends_at", "This window is already over."),
+    ],
+)
+def test_a_maintenance_window_out_of_range_is_refused_on_the_form(
+    client, demo, components, starts, ends, field, message
+):
+    """Typed in America/Denver; a time as a delta is from now."""
+    engineer = demo["engineer"]
+    engineer.time_zone = "America/Denver"
+    engineer.save(update_fields=["time_zone"])
+    client.force_login(engineer)
+    now = timezone.now().astimezone(ZoneInfo("America/Denver"))
+
+    def typed(value):
+        return value if isinstance(value, str) else (now + value).strftime("%Y-%m-%dT%H:%M")
+
+    data = {
+        "title": "Database upgrade",
+        "starts_at": typed(starts),
+        "ends_at": typed(ends),
+        "components": [components["api"].pk],
+    }
+    response = client.post("/status/manage/maintenance/new/", data)
+
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert f'<ul id="id_{field}_error" class="errorlist" role="alert"><li>{message}' in page
+    assert f'value="{data[field]}"' in page
+    assert not Maintenance.objects.exists()
+    assert client.get("/status/manage/").status_code == 200
 
 
 def test_the_json_lists_components_open_incidents_and_maintenance(client, demo, components):

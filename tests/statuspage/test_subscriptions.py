@@ -127,6 +127,16 @@ def test_a_bad_address_is_refused_on_the_form(client, db):
     assert not Subscriber.objects.exists()
 
 
+def test_an_address_longer_than_we_can_keep_is_refused_on_the_form(client, db):
+    address = "a" * 60 + "@" + ".".join(["b" * 60] * 4) + ".com"  # well formed, 308 characters
+    response = subscribe(client, address)
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert "Ensure this value has at most 254 characters (it has 308)." in page
+    assert f'value="{address}"' in page
+    assert not Subscriber.objects.exists()
+
+
 @pytest.mark.worker
 def test_a_real_worker_sends_each_update_once_to_each_subscriber(celery_worker, demo):
     from statuspage.services import subscriber_subscribe

@@ -31,6 +31,19 @@ def test_a_mistake_in_the_invitation_keeps_what_was_typed(client, demo):
     assert 'value="Carol"' in page
 
 
+def test_an_address_longer_than_a_sign_in_can_hold_is_refused_on_the_form(client, demo):
+    client.force_login(demo["alice"])
+    address = "a" * 60 + "@" + ".".join(["b" * 60] * 4) + ".com"  # well formed, 308 characters
+    response = client.post(
+        "/portal/account/invite/", {"email": address, "first_name": "Carol", "all_organizations": "on"}
+    )
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert "Ensure this value has at most 254 characters (it has 308)." in page
+    assert 'value="Carol"' in page
+    assert not Membership.objects.filter(user__first_name="Carol").exists()
+
+
 def test_alice_deactivates_bob_who_then_cannot_file(client, demo):
     client.force_login(demo["alice"])
     bob_membership = Membership.objects.get(user=demo["bob"])
