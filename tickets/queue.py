@@ -362,7 +362,7 @@ class Cursor:
     def decode(cls, text: str, *, order: str) -> "Cursor":
         try:
             data = json.loads(base64.urlsafe_b64decode(text + "=" * (-len(text) % 4)))
-            at = datetime.datetime.fromisoformat(data["at"])
+            at = _instant(data["at"])
             keys = OPEN_KEYS if order != "closed" else CLOSED_KEYS
             raw = data["k"]
             if data["o"] != order or data["d"] not in ("after", "before") or len(raw) != len(keys):
@@ -370,18 +370,26 @@ class Cursor:
             key = []
             for name, value in zip(keys, raw, strict=True):
                 if name in ("t", "received_at"):
-                    value = datetime.datetime.fromisoformat(value)
-                    if value.tzinfo is None:
-                        raise BadCursor
+                    value = _instant(value)
                 elif not isinstance(value, int) or isinstance(value, bool) or not 0 <= value <= KEY_MAX:
                     raise BadCursor
                 key.append(value)
             segment = data["s"]
-            if at.tzinfo is None or not isinstance(segment, int) or not 0 <= segment < 32:
+            if not isinstance(segment, int) or not 0 <= segment < 32:
                 raise BadCursor
-        except (BadCursor, binascii.Error, ValueError, TypeError, KeyError, AttributeError):
+        except (BadCursor, binascii.Error, ValueError, TypeError, KeyError, AttributeError, OverflowError):
             raise BadCursor("This page link is no longer valid: start again from the first page.") from None
         return cls(at=at, order=order, direction=data["d"], segment=segment, key=tuple(key))
+
+
+def _instant(text: str) -> datetime.datetime:
+    """A cursor's time in UTC. Python reads offsets up to ±23:59 but PostgreSQL takes at most ±15:59, so
+    the time goes to the database as the same instant in UTC; an instant that UTC cannot hold in years 1 to
+    9999 (OverflowError) is no time of ours."""
+    value = datetime.datetime.fromisoformat(text)
+    if value.tzinfo is None:
+        raise BadCursor
+    return value.astimezone(datetime.UTC)
 
 
 def _order_name(filters: QueueFilters) -> str:
@@ -742,6 +750,8 @@ def saved_view_create(*, owner: User, name: str, query: str) -> SavedView:
     name = name.strip()
     if not name:
         raise ValidationError({"name": "Name the view."})
+    if "\x00" in name:  # PostgreSQL text cannot hold it, nor even look it up
+        raise ValidationError({"name": "A view's name cannot hold a NUL character."})
     if len(name) > SavedView._meta.get_field("name").max_length:
         raise ValidationError({"name": "Keep the name within 60 characters."})
     query = queue_query_string(QueryDict(query))

@@ -6,6 +6,7 @@ Customers get 404, as for a page that does not exist; someone not signed in is s
 other page.
 """
 
+import re
 from dataclasses import replace
 from functools import wraps
 from urllib.parse import parse_qsl
@@ -21,6 +22,7 @@ from django.utils import dateformat, timezone
 from lib.keys import key_or_none
 from tenants.models import Product, Tier, User
 from tickets.actions import CaseAction, CaseActionRefused
+from tickets.converters import CaseNumberConverter
 from tickets.models import Channel, CloseReason, SavedView, Severity, SlaState, Status
 from tickets.queue import (
     BadCursor,
@@ -253,7 +255,10 @@ def queue_bulk(request, scope):
         return redirect(back)
     action, write, done_label = what
 
-    cases = {case.number: case for case in scope.cases().filter(number__in=numbers)}
+    # Only what a case number can be is looked up: a NUL (which PostgreSQL text cannot hold) or a page of
+    # text names no case, and is said to be "no such case" below like any other unknown number.
+    possible = [number for number in numbers if re.fullmatch(CaseNumberConverter.regex, number)]
+    cases = {case.number: case for case in scope.cases().filter(number__in=possible)}
     done, refused = [], []
     for number in numbers:
         case = cases.get(number)
