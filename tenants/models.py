@@ -33,6 +33,11 @@ class StaffRole(models.TextChoices):
     ADMIN = "admin", "Administrator"
 
 
+# Who may hold cases (be their assignee): engineers and supervisors. An admin configures the product and may
+# act on a case, but works none.
+CASE_HOLDER_ROLES = (StaffRole.ENGINEER, StaffRole.SUPERVISOR)
+
+
 class CaseEmail(models.TextChoices):
     """The case emails a customer may turn off (tickets.notifications says which email is which). The others
     always go: the confirmation of a case they filed or support logged for them (its number and the promised
@@ -75,6 +80,10 @@ class User(AbstractUser):
     @property
     def is_vendor_staff(self) -> bool:
         return bool(self.staff_role)
+
+    @property
+    def may_hold_cases(self) -> bool:
+        return self.is_active and self.staff_role in CASE_HOLDER_ROLES
 
     @property
     def display_name(self) -> str:

@@ -6,8 +6,15 @@ from dataclasses import dataclass
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
-from tenants.models import Contract, Membership, Organization, User
+from tenants.models import CASE_HOLDER_ROLES, Contract, Membership, Organization, User
 from tenants.scope import Scope, scope_for
+
+
+def case_holders() -> QuerySet[User]:
+    """Who a case may be assigned to: active engineers and supervisors, by name."""
+    return User.objects.filter(is_active=True, staff_role__in=CASE_HOLDER_ROLES).order_by(
+        "first_name", "last_name", "email"
+    )
 
 
 @dataclass(frozen=True)

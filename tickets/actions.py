@@ -10,8 +10,10 @@ The rules (domain.md §1, §5; docs/decisions.md):
   mistake; nothing about it was deleted) and nothing else happens to it.
 - Vendor staff (engineer, supervisor, admin) reply, write internal notes, validate the severity, set the CC
   list, attach files, assign (take, unassign), close with a reason, split, merge a duplicate into another
-  case, link the closed case a case continues, and set product and version. Clearing an escalation is a
-  supervisor's (or an admin's). Deciding about a proposed solution and asking to escalate are the customer's.
+  case, link the closed case a case continues, and set product and version. Clearing an escalation and
+  reassigning a case a colleague holds are a supervisor's (or an admin's): an engineer assigns, takes or
+  unassigns a case only while nobody or the engineer holds it. Deciding about a proposed solution and
+  asking to escalate are the customer's.
 - A contact who may see the case (its requester, a CC'd colleague, a portal admin) replies, attaches files
   and sets the CC list. Confirming or turning down a proposed solution, closing and asking to escalate
   belong to the requester and the account's portal admins, not to a colleague who is only copied.
@@ -103,6 +105,12 @@ def _staff_refusal(scope, case: Case, action: str) -> str:
         if case.escalated_at is None:
             return "This case is not escalated."
         return ""
+    if (
+        action == CaseAction.ASSIGN
+        and case.assignee_id not in (None, scope.user.pk)
+        and scope.user.staff_role == StaffRole.ENGINEER
+    ):
+        return "Another engineer holds this case: only a supervisor can reassign it."
     if action in STAFF_ACTIONS:
         return ""
     return "This is the customer's decision."

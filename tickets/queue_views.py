@@ -20,7 +20,8 @@ from django.urls import reverse
 from django.utils import dateformat, timezone
 
 from lib.keys import key_or_none
-from tenants.models import Product, Tier, User
+from tenants.models import Product, Tier
+from tenants.selectors import case_holders
 from tickets.actions import CaseAction, CaseActionRefused
 from tickets.converters import CaseNumberConverter
 from tickets.models import Channel, CloseReason, SavedView, Severity, SlaState, Status
@@ -66,14 +67,6 @@ def _queue_url(query: str) -> str:
     return reverse("queue") + (f"?{query}" if query else "")
 
 
-def _staff():
-    return (
-        User.objects.filter(is_active=True)
-        .exclude(staff_role="")
-        .order_by("first_name", "last_name", "email")
-    )
-
-
 @staff_page
 def queue(request, scope):
     """The queue, or (with `partial=1`, what static/js/queue.js asks for every 45 s) its results alone."""
@@ -110,7 +103,7 @@ def queue(request, scope):
         # The staff menus as (value, name) pairs: read once, printed twice.
         staff = [
             (str(person.pk), person.display_name, person.pk)
-            for person in _staff().only("pk", "first_name", "last_name", "email")
+            for person in case_holders().only("pk", "first_name", "last_name", "email")
         ]
         context |= {
             "staff": [(value, name) for value, name, _ in staff],
@@ -213,7 +206,7 @@ def _bulk_write(request, scope):
             "Unassigned",
         )
     if action == "assign":
-        assignee = _staff().filter(pk=key_or_none(request.POST.get("assignee"))).first()
+        assignee = case_holders().filter(pk=key_or_none(request.POST.get("assignee"))).first()
         if assignee is None:
             return "Choose who to assign the cases to."
         write = lambda case: ticket_assign(case=case, actor=actor, assignee=assignee)  # noqa: E731

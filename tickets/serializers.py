@@ -14,7 +14,7 @@ from rest_framework import serializers
 
 from lib.keys import KEY_MAX, KeyRelatedField
 from tenants.models import Product, User, Version
-from tenants.selectors import colleagues_for
+from tenants.selectors import case_holders, colleagues_for
 from tenants.time_zones import time_zone_is_known
 from tickets.actions import CaseAction, case_actions
 from tickets.models import (
@@ -452,14 +452,12 @@ class StaffReplySerializer(StaffActionSerializer):
 
 @extend_schema_field(OpenApiTypes.EMAIL)
 class StaffEmailField(serializers.SlugRelatedField):
-    """Active vendor staff, by email."""
+    """An active engineer or supervisor (who may hold cases), by email."""
 
     default_error_messages = {"does_not_exist": "Give the email of an active support engineer."}
 
     def __init__(self, **kwargs):
-        super().__init__(
-            slug_field="email", queryset=User.objects.filter(is_active=True).exclude(staff_role=""), **kwargs
-        )
+        super().__init__(slug_field="email", queryset=case_holders(), **kwargs)
 
     def to_internal_value(self, data):
         return super().to_internal_value(data.lower() if isinstance(data, str) else data)

@@ -15,8 +15,8 @@ from lib.keys import key_or_none
 from lib.pagination import page_of
 from lib.snapshot import one_snapshot
 from sla.services import first_response_deadline, policy_for
-from tenants.models import Membership, StaffRole, User
-from tenants.selectors import colleagues_for, contacts_acting_for, filing_eligibility
+from tenants.models import Membership, StaffRole
+from tenants.selectors import case_holders, colleagues_for, contacts_acting_for, filing_eligibility
 from tickets.actions import CaseAction, CaseActionRefused, case_actions
 from tickets.case_page import (
     case_customer_context,
@@ -234,6 +234,25 @@ def case_action_page(view):
     return wrapper
 
 
+def staff_case_action_page(view):
+    """Like case_action_page, for support's actions: after the scope, anyone but vendor staff gets a 404 (a
+    customer learns nothing from these routes). `staff_only` tells the ownership test so."""
+
+    @login_required
+    @wraps(view)
+    def wrapper(request, number):
+        scope = scope_for(request.user)
+        case = _case_or_404(scope, number)
+        if not scope.is_vendor_staff:
+            raise Http404
+        if request.method != "POST":
+            return HttpResponseNotAllowed(["POST"])
+        return view(request, scope, case)
+
+    wrapper.staff_only = True
+    return wrapper
+
+
 @login_required
 def case_page(request, number):
     scope = scope_for(request.user)
@@ -245,10 +264,6 @@ def case_page(request, number):
 def _colleagues_to_copy(case: Case):
     """Who the case page offers for its CC list: those who may read the case, bar its requester."""
     return contacts_acting_for(organization=case.organization).exclude(pk=case.requester_id)
-
-
-def _engineers():
-    return User.objects.filter(is_active=True).exclude(staff_role="").order_by("first_name", "email")
 
 
 # The staff forms of the case page: how each is built, the id prefix that keeps its fields' ids apart, and the
@@ -268,7 +283,7 @@ STAFF_FORMS = {
 def _staff_form(name: str, data=None, **kwargs):
     form_class, auto_id, _action = STAFF_FORMS[name]
     if form_class is AssignForm:
-        kwargs["engineers"] = _engineers()
+        kwargs["engineers"] = case_holders()
     return form_class(data, auto_id=auto_id, **kwargs)
 
 
@@ -533,7 +548,7 @@ def case_escalate(request, scope, case):
     )
 
 
-@case_action_page
+@staff_case_action_page
 def case_severity(request, scope, case):
     return _case_form_post(
         request,
@@ -572,30 +587,11 @@ def case_cc(request, scope, case):
 # --- support's actions on the case page: to anyone else these pages are a 404, like a missing case ----------
 
 
-def staff_case_action_page(view):
-    """Like case_action_page, for support's actions: after the scope, anyone but vendor staff gets a 404 (a
-    customer learns nothing from these routes). `staff_only` tells the ownership test so."""
-
-    @login_required
-    @wraps(view)
-    def wrapper(request, number):
-        scope = scope_for(request.user)
-        case = _case_or_404(scope, number)
-        if not scope.is_vendor_staff:
-            raise Http404
-        if request.method != "POST":
-            return HttpResponseNotAllowed(["POST"])
-        return view(request, scope, case)
-
-    wrapper.staff_only = True
-    return wrapper
-
-
 def _staff_post(request, scope, case, form_name, action, do, success, **options):
     form_class, auto_id, _action = STAFF_FORMS[form_name]
     form_kwargs = {"auto_id": auto_id}
     if form_class is AssignForm:
-        form_kwargs["engineers"] = _engineers()
+        form_kwargs["engineers"] = case_holders()
     return _case_form_post(
         request,
         scope,

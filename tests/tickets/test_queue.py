@@ -320,12 +320,23 @@ def test_bulk_assign_unassign_and_status_changes(client, demo, varied):
     _, said = bulk(client, {"case": numbers, "action": "assign", "assignee": demo["bob"].pk})
     assert said == ["Choose who to assign the cases to."]
 
+    # Cases a colleague holds: an engineer may not take them from them; a supervisor may.
+    _, said = bulk(client, {"case": numbers[:1], "action": "unassign"})
+    assert "only a supervisor can reassign it" in said[0]
+    assert Case.objects.get(number=numbers[0]).assignee == demo["engineer2"]
+    client.force_login(demo["supervisor"])
     bulk(client, {"case": numbers[:1], "action": "unassign"})
     assert Case.objects.get(number=numbers[0]).assignee is None
 
+    # A new case opens with its first public reply, never by hand; an answered one may wait on the customer.
+    _, said = bulk(client, {"case": numbers, "action": "status", "status": "waiting_on_customer"})
+    assert "it opens with its first public reply" in said[0]
+    assert Case.objects.filter(number__in=numbers, status=Status.NEW).count() == 2
+    ticket_reply(case=varied["sev1"], author=demo["engineer"], body="On it.", kind=ResponseKind.ANSWER)
     bulk(client, {"case": numbers, "action": "status", "status": "waiting_on_customer"})
-    assert Case.objects.filter(number__in=numbers, status=Status.WAITING_ON_CUSTOMER).count() == 2
+    assert Case.objects.get(number=numbers[0]).status == Status.WAITING_ON_CUSTOMER
     assert Case.objects.get(number=numbers[0]).auto_close_at is not None
+    assert Case.objects.get(number=numbers[1]).status == Status.NEW
     _, said = bulk(client, {"case": numbers, "action": "status", "status": "closed"})
     assert said == ["Choose why the cases close."]
     bulk(client, {"case": numbers, "action": "status", "status": "closed", "reason": "duplicate"})
@@ -465,11 +476,16 @@ def test_only_active_staff_can_be_assigned(demo, board):
     case = board["breached"]
     with pytest.raises(ValidationError) as refused:
         ticket_assign(case=case, actor=demo["engineer"], assignee=demo["bob"])
-    assert "not active support staff" in str(refused.value)
+    assert "not an active support engineer" in str(refused.value)
+    # An admin configures the product; cases are held by engineers and supervisors.
+    with pytest.raises(ValidationError):
+        ticket_assign(case=case, actor=demo["engineer"], assignee=demo["admin"])
     demo["engineer2"].is_active = False
     with pytest.raises(ValidationError):
         ticket_assign(case=case, actor=demo["engineer"], assignee=demo["engineer2"])
     with pytest.raises(ValidationError):
         ticket_assign(case=case, actor=demo["engineer"], assignee=None)  # nobody to unassign
+    ticket_assign(case=case, actor=demo["engineer"], assignee=demo["supervisor"])
+    assert Case.objects.get(pk=case.pk).assignee == demo["supervisor"]
     filters, errors = queue_filters_from({"assignee": "me"}, user=demo["engineer"])
     assert filters.assignee_id == demo["engineer"].pk and filters.mine and not errors

@@ -67,6 +67,14 @@ def test_take_assign_and_unassign_on_the_page_with_the_trail(demo, case, client)
     client.post(f"/portal/cases/{case.number}/assign/", {"assignee": demo["engineer2"].pk})
     case.refresh_from_db()
     assert case.assignee == demo["engineer2"]
+    # Now a colleague holds it: only a supervisor may take it from them or leave it unassigned.
+    page = client.get(f"/portal/cases/{case.number}/").content.decode()
+    assert 'id="assign-head"' not in page
+    refused = client.post(f"/portal/cases/{case.number}/assign/", {"assignee": ""}, follow=True)
+    assert "only a supervisor can reassign it" in refused.content.decode()
+    case.refresh_from_db()
+    assert case.assignee == demo["engineer2"]
+    client.force_login(demo["supervisor"])
     client.post(f"/portal/cases/{case.number}/assign/", {"assignee": ""})
     case.refresh_from_db()
     assert case.assignee is None

@@ -23,12 +23,12 @@ STAFF_STATUSES = [Status.OPEN, Status.WAITING_ON_CUSTOMER, Status.CLOSED]
 def ticket_assign(
     *, case: Case, actor: User | None, assignee: User | None, now: datetime.datetime | None = None
 ) -> Case:
-    """Give the case to `assignee` (an active member of vendor staff), take it (assignee = actor) or leave it
-    unassigned (None). Expects the case locked (case_action with CaseAction.ASSIGN). Audited as ASSIGNED
-    with from/to (emails); assigning the case to whoever already has it is refused, so nothing is logged
-    twice."""
-    if assignee is not None and not (assignee.is_active and assignee.is_vendor_staff):
-        raise ValidationError({"assignee": f"{assignee.display_name} is not active support staff."})
+    """Give the case to `assignee` (an active engineer or supervisor: User.may_hold_cases), take it
+    (assignee = actor) or leave it unassigned (None). Expects the case locked (case_action with
+    CaseAction.ASSIGN). Audited as ASSIGNED with from/to (emails); assigning the case to whoever already has
+    it is refused, so nothing is logged twice."""
+    if assignee is not None and not assignee.may_hold_cases:
+        raise ValidationError({"assignee": f"{assignee.display_name} is not an active support engineer."})
     if assignee is None and case.assignee_id is None:
         raise ValidationError({"assignee": "This case is not assigned to anyone."})
     if assignee is not None and case.assignee_id == assignee.pk:
@@ -60,6 +60,12 @@ def ticket_status_set(
         raise ValidationError({"status": "Choose open, waiting on customer or closed."})
     if status == case.status:
         raise ValidationError({"status": f"This case is already {case.get_status_display().lower()}."})
+    if case.status == Status.NEW and status != Status.CLOSED:
+        # Only the first public response moves a case on (domain.md §5): by hand, an unanswered case would
+        # leave the queue's "new" without an answer, or start the no-response clock without a question.
+        raise ValidationError(
+            {"status": "This case is new: it opens with its first public reply (an answer, or a question)."}
+        )
     if status == Status.CLOSED:
         if reason not in STAFF_CLOSE_REASONS:
             raise ValidationError({"reason": "Say why the case closes: resolved, duplicate or withdrawn."})
