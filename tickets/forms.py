@@ -3,6 +3,7 @@
 from django import forms
 from django.forms.models import ModelChoiceIterator
 
+from lib.keys import KEY_MAX
 from tenants.models import Product, Version
 from tenants.selectors import organizations_acted_for
 from tenants.time_zones import time_zone_is_known
@@ -212,7 +213,7 @@ class CasePageForm(forms.Form):
 
 
 class ReplyForm(CasePageForm):
-    last_event = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=0)
+    last_event = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=0, max_value=KEY_MAX)
     body = forms.CharField(
         label="Your reply", max_length=REPLY_MAX_LENGTH, widget=forms.Textarea(attrs={"rows": 5})
     )
@@ -247,7 +248,7 @@ class EscalateForm(CasePageForm):
 class SeverityForm(CasePageForm):
     """Support validates the severity the contact asked for (staff only)."""
 
-    last_event = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=0)
+    last_event = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=0, max_value=KEY_MAX)
     severity = forms.TypedChoiceField(
         label="Severity", choices=[(value, f"Severity {value}") for value in Severity.values], coerce=int
     )
@@ -282,7 +283,7 @@ class SeenForm(CasePageForm):
     """Every form of the case page says which state of the case it was filled in against: the id of the last
     event the page showed (tickets.services.concurrency). Left out, nothing is checked."""
 
-    last_event = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=0)
+    last_event = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=0, max_value=KEY_MAX)
 
 
 class AssignForm(SeenForm):

@@ -261,3 +261,18 @@ def test_the_staff_page_shows_the_customer_context(demo, case, client):
     # Bob's 09:00-17:00 America/Denver; the engineer works in America/Denver too.
     assert "09:00–17:00" in page and "your time" in page
     assert CaseEvent.objects.filter(case=case).exists()
+
+
+def test_a_reopened_case_does_not_come_back_as_customer_replied(demo, case):
+    ticket_reply(case=case, author=demo["engineer"], body="Try a restart.", kind=ResponseKind.ANSWER)
+    ticket_reply(case=case, author=demo["bob"], body="Restarted; no change.")
+    case.refresh_from_db()
+    assert case.customer_replied_at is not None  # waiting on support: top of its assignee's view
+    api = api_for(demo["engineer"])
+    api.post(f"/api/v1/tickets/{case.number}/close/", {"reason": "resolved"}, format="json")
+    reopened = api.post(
+        f"/api/v1/tickets/{case.number}/reopen/", {"reason": "Closed by mistake."}, format="json"
+    )
+    assert reopened.status_code == 200, reopened.json()
+    case.refresh_from_db()
+    assert case.status == Status.OPEN and case.customer_replied_at is None

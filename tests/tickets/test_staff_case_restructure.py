@@ -12,7 +12,7 @@ from rest_framework.test import APIClient
 from tests.tickets.helpers import file_case
 from tickets.actions import CaseAction
 from tickets.models import Case, CaseEvent, CloseReason, EventKind, ResponseKind, Status
-from tickets.services import case_action, ticket_merge, ticket_reply, ticket_split
+from tickets.services import case_action, ticket_assign, ticket_merge, ticket_reply, ticket_split
 
 
 @pytest.fixture(autouse=True)
@@ -232,3 +232,75 @@ def test_a_reopened_duplicate_is_no_longer_merged_and_the_trail_keeps_the_merge(
     reopened = CaseEvent.objects.get(case=duplicate, kind=EventKind.REOPENED)
     assert reopened.data["merged_into"] == survivor.number and reopened.data["close_reason"] == "merged"
     assert CaseEvent.objects.filter(case=duplicate, kind=EventKind.MERGED).exists()
+
+
+def test_merge_and_continuation_stay_within_one_organization(demo):
+    # Max acts for Contoso and Fabrikam, not Tailspin: a link to a Tailspin case would show him its number
+    # and send him to a case he cannot read.
+    fabrikam = file_case("max@northwind-msp.test", "Fabrikam Logistics")
+    tailspin = file_case("mia@northwind-msp.test", "Tailspin Clinics")
+    api = api_for(demo["engineer"])
+    merge = api.post(f"/api/v1/tickets/{fabrikam.number}/merge/", {"into": tailspin.number}, format="json")
+    assert merge.status_code == 400
+    assert merge.json()["into"] == ["Merge only into a case of the same organization."]
+    api.post(f"/api/v1/tickets/{tailspin.number}/close/", {"reason": "resolved"}, format="json")
+    link = api.post(f"/api/v1/tickets/{fabrikam.number}/link/", {"continues": tailspin.number}, format="json")
+    assert link.status_code == 400 and list(link.json()) == ["continues"]
+    fabrikam.refresh_from_db()
+    assert fabrikam.status == Status.NEW and fabrikam.merged_into is None and fabrikam.continues is None
+
+
+def test_the_duplicates_requester_is_copied_on_the_survivor_and_reads_the_conversation_there(demo, client):
+    survivor = file_case("alice@acme.test", "Acme", subject="Agents offline")
+    duplicate = file_case("bob@acme.test", "Acme", subject="Agents gone quiet")
+    ticket_reply(case=duplicate, author=demo["bob"], body="Twelve agents silent since 02:00.")
+    client.force_login(demo["bob"])
+    assert client.get(f"/portal/cases/{survivor.number}/").status_code == 404  # Alice's case, not his
+
+    engineer = demo["engineer"]
+    with case_action(actor=engineer, case=duplicate, action=CaseAction.MERGE) as locked:
+        ticket_merge(case=locked, actor=engineer, into=survivor)
+
+    assert list(survivor.cc.all()) == [demo["bob"]]
+    copied = survivor.events.get(kind=EventKind.CC_CHANGED).data
+    assert copied == {"from": [], "to": ["bob@acme.test"], "reason": "merged"}
+    page = client.get(f"/portal/cases/{survivor.number}/")
+    assert page.status_code == 200
+    assert "Twelve agents silent since 02:00." in page.content.decode()
+
+
+def test_a_merged_case_merged_again_brings_every_thread_to_the_last_survivor(demo, client):
+    first = file_case("bob@acme.test", "Acme", subject="Sign-in fails")
+    second = file_case("bob@acme.test", "Acme", subject="Sign-in still fails")
+    last = file_case("alice@acme.test", "Acme", subject="Nobody can sign in")
+    ticket_reply(case=first, author=demo["bob"], body="The first report of it.")
+    engineer = demo["engineer"]
+    with case_action(actor=engineer, case=first, action=CaseAction.MERGE) as locked:
+        ticket_merge(case=locked, actor=engineer, into=second)
+    with case_action(actor=engineer, case=second, action=CaseAction.MERGE) as locked:
+        ticket_merge(case=locked, actor=engineer, into=last)
+
+    assert set(Case.objects.filter(merged_into=last)) == {first, second}
+    moved = first.events.filter(kind=EventKind.MERGED).order_by("pk").last().data
+    assert moved == {"into": last.number, "through": second.number}
+    client.force_login(demo["engineer"])
+    page = client.get(f"/portal/cases/{last.number}/").content.decode()
+    assert "The first report of it." in page and first.number in page and second.number in page
+
+
+def test_the_parts_of_a_split_case_stay_with_its_assignee(demo):
+    original = two_issue_case()
+    engineer = demo["engineer2"]
+    with case_action(actor=engineer, case=original, action=CaseAction.ASSIGN) as locked:
+        ticket_assign(case=locked, actor=engineer, assignee=engineer)
+    with case_action(actor=engineer, case=original, action=CaseAction.SPLIT) as locked:
+        made = ticket_split(
+            case=locked,
+            actor=engineer,
+            issues=[
+                {"subject": "VPN drops", "description": "Hourly."},
+                {"subject": "Printers", "description": "Gone."},
+            ],
+        )
+    assert [Case.objects.get(pk=new.pk).assignee for new in made] == [engineer, engineer]
+    assert made[0].events.get(kind=EventKind.SPLIT_FROM).data["assignee"] == "engineer2@demo.test"

@@ -160,6 +160,9 @@ def ticket_create(
         raise ValidationError({"product": f"{product} is not covered by your contract."})
     if continues is not None and not scope.cases().filter(pk=continues.pk).exists():
         raise ValidationError({"continues": "Choose one of your own cases."})
+    if continues is not None and continues.organization_id != organization.pk:
+        # Everyone who reads the new case sees the number it continues: it must be theirs to read too.
+        raise ValidationError({"continues": f"{continues.number} is a case of another organization."})
     cc = _cc_check(organization=organization, users=cc)
     for uploaded in attachments:
         attachment_check(uploaded=uploaded)

@@ -75,10 +75,13 @@ def case_transition(
     else:
         case.waiting_since = case.auto_close_at = case.auto_close_remind_at = None
     if to == Status.CLOSED:
+        # Nothing waits on support any more: a reopened case starts without an old "customer replied".
         case.closed_at, case.close_reason, case.escalated_at = now, reason, None
+        case.customer_replied_at = None
     case.save(
         update_fields=[
             "status",
+            "customer_replied_at",
             "waiting_since",
             "auto_close_at",
             "auto_close_remind_at",
@@ -313,12 +316,12 @@ def ticket_link_continuation(
     *, case: Case, actor: User, continues: Case | None, now: datetime.datetime | None = None
 ) -> Case:
     """Support names the closed case this one continues (domain.md §5), or clears it with None: a closed case
-    of the same account, not the case itself."""
+    of the same organization (the tenant whose people read both), not the case itself."""
     if continues is not None:
         if continues.pk == case.pk:
             raise ValidationError({"continues": "A case cannot continue itself."})
-        if continues.account_id != case.account_id:
-            raise ValidationError({"continues": "Choose a case of the same account."})
+        if continues.organization_id != case.organization_id:
+            raise ValidationError({"continues": "Choose a case of the same organization."})
         if continues.status != Status.CLOSED:
             raise ValidationError(
                 {"continues": f"{continues.number} is not closed: only a closed case is continued."}

@@ -7,6 +7,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from tenants.models import User
+from tenants.selectors import contacts_acting_for
 from tickets.deadlines import case_deadlines_apply
 from tickets.models import Attachment, Case, CloseReason, EventKind, Status
 from tickets.services.common import _event, _iso, text_length_check
@@ -73,6 +74,8 @@ def ticket_split(
             os_version=case.os_version,
             contact_phone=case.contact_phone,
             split_from=case,
+            # Whoever holds the original holds its parts (unassigned stays unassigned, for the queue).
+            assignee_id=case.assignee_id,
             received_at=case.received_at,
             created_at=now,
         )
@@ -97,6 +100,7 @@ def ticket_split(
             actor,
             EventKind.SPLIT_FROM,
             split_from=case.number,
+            assignee=case.assignee.email if case.assignee_id else None,
             received_at=_iso(new.received_at),
             first_response_due=_iso(new.first_response_due),
         )
@@ -120,22 +124,55 @@ def ticket_merge(*, case: Case, actor: User, into: Case, now: datetime.datetime 
     """Merge `case`, a duplicate, into `into`, the case that goes on. Expects the duplicate locked; locks the
     survivor here.
 
-    Only within one account, into a case that is not closed. The duplicate closes with reason `merged` and
-    `merged_into` set; its replies and files stay on it, and the survivor's page reads them through it (it
-    stays readable to whoever could read it). Events: MERGED on the duplicate, MERGED_IN on the survivor.
-    The survivor keeps its own SLA deadline.
+    Only within one organization (a tenant: its people are the only ones who may read both), into a case
+    that is not closed. The duplicate closes with reason `merged` and `merged_into` set; its replies and
+    files stay on it, and the survivor's page reads them through it (it stays readable to whoever could
+    read it). Whoever followed the duplicate (its requester and CC list) is copied on the survivor, so the
+    conversation they are told goes on there is one they can read. Cases merged earlier into the duplicate
+    now point at the survivor too, so its page shows every thread. Events: MERGED on the duplicate (and on
+    each earlier one moved), MERGED_IN on the survivor, CC_CHANGED when its CC list grows. The survivor
+    keeps its own SLA deadline.
     """
     now = now or timezone.now()
     if into.pk == case.pk:
         raise ValidationError({"into": "A case cannot be merged into itself."})
-    survivor = Case.objects.select_for_update(of=("self",)).filter(pk=into.pk).first()
-    if survivor is None or survivor.account_id != case.account_id:
-        raise ValidationError({"into": "Merge only into a case of the same account."})
+    survivor = (
+        Case.objects.select_for_update(of=("self",)).filter(pk=into.pk).select_related("organization").first()
+    )
+    if survivor is None or survivor.organization_id != case.organization_id:
+        raise ValidationError({"into": "Merge only into a case of the same organization."})
     if survivor.status == Status.CLOSED:
         raise ValidationError({"into": f"{survivor.number} is closed: merge into a case that is still open."})
     case.merged_into = survivor
     case.save(update_fields=["merged_into", "updated_at"])
     _event(case, actor, EventKind.MERGED, into=survivor.number)
     case_transition(case=case, to=Status.CLOSED, actor=actor, reason=CloseReason.MERGED, now=now, notify=True)
+    for earlier in Case.objects.select_for_update().filter(merged_into=case).order_by("pk"):
+        earlier.merged_into = survivor
+        earlier.save(update_fields=["merged_into", "updated_at"])
+        _event(earlier, actor, EventKind.MERGED, into=survivor.number, through=case.number)
     _event(survivor, actor, EventKind.MERGED_IN, duplicate=case.number)
+    _followers_copy(duplicate=case, survivor=survivor, actor=actor)
     return survivor
+
+
+def _followers_copy(*, duplicate: Case, survivor: Case, actor: User) -> None:
+    """Copy the duplicate's requester and CC list on the survivor: those who may still read its organization's
+    cases (tenants.selectors.contacts_acting_for) and are not on it already."""
+    followers = {duplicate.requester_id, *duplicate.cc.values_list("pk", flat=True)}
+    already = {survivor.requester_id, *survivor.cc.values_list("pk", flat=True)}
+    new = list(
+        contacts_acting_for(organization=survivor.organization)
+        .filter(pk__in=followers - already)
+        .order_by("email")
+    )
+    if not new:
+        return
+    before = sorted(survivor.cc.values_list("email", flat=True))
+    survivor.cc.add(*new)
+    _event(
+        survivor,
+        actor,
+        EventKind.CC_CHANGED,
+        **{"from": before, "to": sorted([*before, *(user.email for user in new)]), "reason": "merged"},
+    )
