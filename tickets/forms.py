@@ -166,7 +166,12 @@ class CaseForm(forms.Form):
         )
         self.fields["cc"].queryset = colleagues
         self.fields["cc"].label_from_instance = lambda user: f"{user.display_name} ({user.email})"
-        self.fields["cc"].widget.reach = organizations_acted_for(users=colleagues)
+        # Only organizations the form offers are named: a colleague's others are not this reader's to know.
+        offered = set(organizations.values_list("pk", flat=True))
+        self.fields["cc"].widget.reach = {
+            user_id: None if acting is None else acting & offered
+            for user_id, acting in organizations_acted_for(users=colleagues).items()
+        }
         self.fields["contact_time_zone"].choices = time_zone_choices(time_zone)
         self.fields["contact_time_zone"].initial = time_zone
         if organizations.count() == 1:

@@ -7,7 +7,7 @@ import pytest
 from django.core import mail
 from rest_framework.test import APIClient
 
-from tenants.models import Membership, Organization
+from tenants.models import Membership, Organization, User
 from tests.tickets.helpers import file_case
 from tickets.models import ResponseKind
 from tickets.services import ticket_reply
@@ -27,6 +27,19 @@ def test_the_case_form_offers_max_only_for_his_organizations(client, demo):
     # Max's checkbox names the organizations he acts for, so the form hides him for a Tailspin case.
     max_box = re.search(rf'<input[^>]*value="{demo["max"].pk}"[^>]*>', page).group(0)
     assert f'data-organizations="{contoso.pk} {fabrikam.pk}"' in max_box
+
+
+def test_the_case_form_names_only_the_readers_own_organizations(client, demo):
+    # Cleo acts for Contoso alone: Max's checkbox must not tell her that Fabrikam is one of his too.
+    contoso, fabrikam = (Organization.objects.get(name=n) for n in ["Contoso Dental", "Fabrikam Logistics"])
+    cleo = User.objects.create_user("cleo@northwind-msp.test", "pw-Cleo-2026", first_name="Cleo")
+    membership = Membership.objects.create(user=cleo, account=contoso.account, all_organizations=False)
+    membership.organizations.set([contoso])
+    client.force_login(cleo)
+    page = client.get("/portal/cases/new/").content.decode()
+    max_box = re.search(rf'<input[^>]*value="{demo["max"].pk}"[^>]*>', page).group(0)
+    assert f'data-organizations="{contoso.pk}"' in max_box
+    assert str(fabrikam.pk) not in re.search(r'data-organizations="([^"]*)"', max_box).group(1).split()
 
 
 def test_filing_a_tailspin_case_with_max_copied_is_refused_on_the_form(client, demo):
