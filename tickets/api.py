@@ -150,6 +150,16 @@ def _files_as_file_field(error: ValidationError) -> ValidationError:
     return error
 
 
+def _reply_fields_as_sent(error: ValidationError, data) -> ValidationError:
+    """The services name the response type `kind`; a client that speaks of `response_type` (the staff API's
+    name) is told about the field it knows."""
+    if hasattr(error, "error_dict") and "kind" in error.error_dict and "kind" not in data:
+        errors = error.message_dict
+        errors["response_type"] = errors.pop("kind")
+        return ValidationError(errors)
+    return error
+
+
 class CaseListCreate(ScopedAPIView):
     """The cases the signed-in user may see, newest first; or file a new one."""
 
@@ -222,7 +232,7 @@ class CaseReplies(ScopedCaseAPIView):
                     attachments=form.validated_data.get("file", []),
                 )
         except ValidationError as error:
-            raise _files_as_file_field(error) from None
+            raise _reply_fields_as_sent(_files_as_file_field(error), request.data) from None
         return Response(ReplySerializer(reply).data, status=status.HTTP_201_CREATED)
 
 

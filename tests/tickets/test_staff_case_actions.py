@@ -109,6 +109,10 @@ def test_staff_replies_with_public_and_response_type(demo, case):
         f"/api/v1/tickets/{case.number}/replies/", {"body": "Looks like SSO.", "public": False}, format="json"
     )
     assert note.status_code == 201 and note.json()["internal"] is True
+    untyped = api.post(
+        f"/api/v1/tickets/{case.number}/replies/", {"body": "Renew the cert.", "public": True}, format="json"
+    )
+    assert untyped.status_code == 400 and list(untyped.json()) == ["response_type"]  # the field it speaks of
     reply = api.post(
         f"/api/v1/tickets/{case.number}/replies/",
         {"body": "Renew the cert.", "public": True, "response_type": "known_issue"},
