@@ -516,7 +516,8 @@ class CaseWriter:
         self.cases, self.replies, self.events = RowSink(Case), RowSink(Reply), RowSink(CaseEvent)
         self.reply_id, self.event_id = _next_id(Reply), _next_id(CaseEvent)
         self.first_reply_id, self.first_event_id = self.reply_id, self.event_id
-        self.last_case_of_account: dict[int, tuple[int, str]] = {}
+        # Duplicates merge into the organization's previous case, as ticket_merge allows (one organization).
+        self.last_case_of_organization: dict[int, tuple[int, str]] = {}
         self.counts: Counter = Counter()
         self.latest = now - datetime.timedelta(minutes=1)
 
@@ -713,7 +714,7 @@ class CaseWriter:
             row.update(escalated_at=at, escalation_reason=reason)
             self._event(case_id, requester.pk, EventKind.ESCALATED, at, reason=reason)
         self.cases.add(row)
-        self.last_case_of_account[plan.account.pk] = (case_id, number)
+        self.last_case_of_organization[row["organization_id"]] = (case_id, number)
         self.counts[status] += 1
 
     def _settle(self, row, plan, staff_id, requester_id, status, current, last) -> None:
@@ -745,7 +746,7 @@ class CaseWriter:
     def _close(self, row, plan, staff_id, requester_id, current, last):
         rng, case_id = self.rng, row["id"]
         reason = _pick(rng, CLOSE_REASONS)
-        previous = self.last_case_of_account.get(plan.account.pk)
+        previous = self.last_case_of_organization.get(row["organization_id"])
         if reason == CloseReason.MERGED and previous is None:
             reason = CloseReason.DUPLICATE
         actor = staff_id

@@ -122,6 +122,12 @@ def test_a_merged_case_shows_on_its_survivors_page(dataset, client):
     client.force_login(User.objects.exclude(staff_role="").filter(is_active=True).first())
     page = client.get(f"/portal/cases/{survivor.number}/").content.decode()
     assert f'aria-label="Description of {duplicate.number}"' in page  # its thread, below the survivor's
+    # As ticket_merge allows: never across two client organizations of an MSP.
+    assert (
+        not Case.objects.filter(merged_into__isnull=False)
+        .exclude(merged_into__organization=F("organization"))
+        .exists()
+    )
 
 
 def test_the_sla_state_annotation_finds_every_state(dataset):
